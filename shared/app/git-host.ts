@@ -1,0 +1,63 @@
+/**
+ * The git host port: the two operations a bump needs. Adapters (local git, CodeCommit, GitLab)
+ * implement it; the application service never sees which one it talks to.
+ */
+export interface FileAtCommit {
+  /** UTF-8 content. */
+  content: string;
+  /** The commit the content was read at (the branch head when read by branch). */
+  commitId: string;
+}
+
+export interface FileChange {
+  path: string;
+  content: string;
+}
+
+export interface CommitRequest {
+  branch: string;
+  /** Compare-and-swap: the commit only lands if the branch head is still this commit. */
+  parentCommitId: string;
+  changes: FileChange[];
+  message: string;
+  author: { name: string; email: string };
+  /** Idempotency hint (the event id); hosts that support client tokens use it. */
+  clientToken?: string;
+}
+
+export type CommitResult =
+  | { status: 'committed'; commitId: string }
+  /** The branch moved since `parentCommitId` was read: re-read and re-plan. */
+  | { status: 'conflict'; currentHead?: string }
+  /** The host saw nothing to change (content already identical). */
+  | { status: 'unchanged' };
+
+export interface GitHost {
+  /** Human-readable name for messages (`local:/path/repo`, `codecommit:app-manifests`). */
+  readonly description: string;
+  /**
+   * Read a file at the head of `branch`, or at `at` (a commit id) when given so several files of
+   * one plan come from the same commit. Throws `GitHostError` with code `BranchNotFound`,
+   * `FileNotFound`, `RepositoryNotFound` or `FileTooLarge`.
+   */
+  readFile(branch: string, path: string, at?: string): Promise<FileAtCommit>;
+  commit(request: CommitRequest): Promise<CommitResult>;
+}
+
+export type GitHostErrorCode =
+  | 'RepositoryNotFound'
+  | 'BranchNotFound'
+  | 'FileNotFound'
+  | 'FileTooLarge'
+  | 'CommitTooLarge'
+  | 'InvalidPath'
+  | 'WorkingTreeDirty';
+
+export class GitHostError extends Error {
+  override name = 'GitHostError';
+  readonly code: GitHostErrorCode;
+  constructor(code: GitHostErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}

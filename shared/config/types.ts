@@ -1,0 +1,45 @@
+import type { DigestMode, Target } from '#domain/targets.ts';
+
+/**
+ * The validated configuration, defaults applied. `schema.ts` turns user YAML/JSON into exactly
+ * this shape; everything downstream relies on it and never re-validates.
+ */
+export interface Config {
+  repositories: Record<string, RepositoryConfig>;
+  commit: CommitSettings;
+  images: ImageRule[];
+}
+
+export type RepositoryConfig =
+  /** A git repository on disk (bare or not); `path` is absolute once loaded. */
+  | { provider: 'local'; path: string }
+  | { provider: 'codecommit'; name: string; region?: string };
+
+export interface CommitSettings {
+  author: { name: string; email: string };
+  /** Compare-and-swap attempts per branch before giving up (transient error). */
+  maxAttempts: number;
+}
+
+export interface ImageRule {
+  /** ECR repository name as it appears in `detail.repository-name` (may contain `/`). */
+  ecr: string;
+  /** Image name to write when a target has `setName`; default `<account>.dkr.ecr.<region>.amazonaws.com/<ecr>`. */
+  uri?: string;
+  tags: TagPolicy;
+  digest: DigestMode;
+  update: Target[];
+}
+
+export interface TagPolicy {
+  ordering: TagOrdering;
+  /** Regular expressions; when non-empty a tag must match at least one. */
+  include: string[];
+  /** Regular expressions; a tag matching any is never selected. */
+  exclude: string[];
+}
+
+export type TagOrdering =
+  | { kind: 'semver'; range: string; prerelease: boolean }
+  /** `by` names a capture group of `pattern`; without it the whole tag is compared. */
+  | { kind: 'pattern'; pattern: string; order: 'numeric' | 'lexical'; by?: string };

@@ -1,0 +1,84 @@
+/**
+ * Where an image reference lives in a manifest. One variant per manifest kind; the configuration
+ * schema produces exactly these shapes (with defaults applied).
+ */
+export type DigestMode = 'ignore' | 'pin';
+
+interface TargetBase {
+  /** Key into `repositories` of the configuration. */
+  repository: string;
+  branch: string;
+  /** Relative path inside the repository, forward slashes, never `..` or absolute. */
+  file: string;
+  /** Also write the image name (ECR repository URI) instead of keeping the one in the file. */
+  setName: boolean;
+}
+
+/** kustomization.yaml `images[]` entry whose `name` equals `image`: newTag, newName, digest. */
+export interface KustomizeTarget extends TargetBase {
+  kind: 'kustomize';
+  image: string;
+}
+
+/**
+ * Helm values: `path` (dotted, e.g. `frontend.image`) names either a mapping holding
+ * `tagKey`/`repositoryKey`/`digestKey`, or a scalar `repo:tag` string.
+ */
+export interface HelmTarget extends TargetBase {
+  kind: 'helm';
+  path: string;
+  tagKey: string;
+  repositoryKey: string;
+  digestKey: string;
+}
+
+/** Kubernetes workloads: containers and initContainers named `container`, across all documents. */
+export interface KubernetesTarget extends TargetBase {
+  kind: 'kubernetes';
+  container: string;
+  /** Narrows the match when several resources have a container of that name. */
+  resource?: { kind?: string; name?: string };
+}
+
+/** A scalar at a YAML path (`spec.image`, `a.b[0].c`): the whole reference, or the tag only. */
+export interface YamlPathTarget extends TargetBase {
+  kind: 'yaml';
+  path: string;
+  value: 'reference' | 'tag';
+  /** Zero-based document index in a multi-document file. */
+  document?: number;
+}
+
+/** ECS `imagedefinitions.json`: the entry whose `name` is `container`, field `imageUri`. */
+export interface ImageDefinitionsTarget extends TargetBase {
+  kind: 'imagedefinitions';
+  container: string;
+}
+
+/** ECS blue/green `imageDetail.json`: field `ImageURI`. */
+export interface ImageDetailTarget extends TargetBase {
+  kind: 'imagedetail';
+}
+
+/** ECS task definition JSON: `containerDefinitions[]` entry named `container`, field `image`. */
+export interface TaskDefinitionTarget extends TargetBase {
+  kind: 'taskdefinition';
+  container: string;
+}
+
+export type Target =
+  | KustomizeTarget
+  | HelmTarget
+  | KubernetesTarget
+  | YamlPathTarget
+  | ImageDefinitionsTarget
+  | ImageDetailTarget
+  | TaskDefinitionTarget;
+
+export type TargetKind = Target['kind'];
+
+/** The per-kind options of a target, without where it lives. */
+export type EditSpec<K extends TargetKind = TargetKind> = Omit<
+  Extract<Target, { kind: K }>,
+  'repository' | 'branch' | 'file'
+>;
