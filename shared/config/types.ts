@@ -1,4 +1,7 @@
+import type { TagPolicy } from '#domain/tag-policy.ts';
 import type { DigestMode, Target } from '#domain/targets.ts';
+
+export type { TagOrdering, TagPolicy } from '#domain/tag-policy.ts';
 
 /**
  * The validated configuration, defaults applied. `schema.ts` turns user YAML/JSON into exactly
@@ -30,16 +33,3 @@ export interface ImageRule {
   digest: DigestMode;
   update: Target[];
 }
-
-export interface TagPolicy {
-  ordering: TagOrdering;
-  /** Regular expressions; when non-empty a tag must match at least one. */
-  include: string[];
-  /** Regular expressions; a tag matching any is never selected. */
-  exclude: string[];
-}
-
-export type TagOrdering =
-  | { kind: 'semver'; range: string; prerelease: boolean }
-  /** `by` names a capture group of `pattern`; without it the whole tag is compared. */
-  | { kind: 'pattern'; pattern: string; order: 'numeric' | 'lexical'; by?: string };

@@ -1,0 +1,4 @@
+/** A failure worth retrying (a branch that kept moving, a host that was unavailable). */
+export class TransientError extends Error {
+  override name = 'TransientError';
+}

@@ -1,0 +1,36 @@
+import type { EditSpec, Target, TargetKind } from '../targets.ts';
+import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
+import { helmEditor } from './helm.ts';
+import { imageDefinitionsEditor } from './imagedefinitions.ts';
+import { imageDetailEditor } from './imagedetail.ts';
+import { kubernetesEditor } from './kubernetes.ts';
+import { kustomizeEditor } from './kustomize.ts';
+import { taskDefinitionEditor } from './taskdefinition.ts';
+import { yamlPathEditor } from './yaml-path.ts';
+
+type Registry = { [K in TargetKind]: ManifestEditor<K> };
+
+/** One editor per manifest kind; adding a kind is adding a module and a line here. */
+const editors: Registry = {
+  kustomize: kustomizeEditor,
+  helm: helmEditor,
+  kubernetes: kubernetesEditor,
+  yaml: yamlPathEditor,
+  imagedefinitions: imageDefinitionsEditor,
+  imagedetail: imageDetailEditor,
+  taskdefinition: taskDefinitionEditor,
+};
+
+export const manifestKinds = Object.keys(editors) as TargetKind[];
+
+export function readTarget(text: string, target: Target): CurrentImage {
+  return editorFor(target.kind).read(text, target as EditSpec, target.file);
+}
+
+export function writeTarget(text: string, target: Target, image: DesiredImage): EditOutcome {
+  return editorFor(target.kind).write(text, target as EditSpec, image, target.file);
+}
+
+function editorFor(kind: TargetKind): ManifestEditor {
+  return editors[kind] as unknown as ManifestEditor;
+}

@@ -1,0 +1,76 @@
+import { describeTarget } from './describe-target.ts';
+import type { DesiredImage } from './editors/editor.ts';
+import { readTarget, writeTarget } from './editors/index.ts';
+import { decideUpgrade, type TagPolicy } from './tag-policy.ts';
+import type { DigestMode, Target } from './targets.ts';
+
+/** The image an event announces, with the name to write when a target asks for it. */
+export interface PushedImage {
+  /** ECR repository name. */
+  ecr: string;
+  /** Repository URI written by targets with `setName`. */
+  name: string;
+  tag: string;
+  digest?: string;
+}
+
+export interface ChangeRecord {
+  file: string;
+  target: string;
+  from: string;
+  to: string;
+}
+
+export interface TargetSkip {
+  file: string;
+  target: string;
+  reason: string;
+}
+
+export interface BranchPlan {
+  /** New content of every file that changes, in target order. */
+  files: Map<string, string>;
+  changes: ChangeRecord[];
+  skips: TargetSkip[];
+}
+
+export interface BranchPlanInput {
+  policy: TagPolicy;
+  digest: DigestMode;
+  /** Targets on one repository and branch. */
+  targets: Target[];
+  /** Current content of every file the targets name, all read at the same commit. */
+  files: ReadonlyMap<string, string>;
+  image: PushedImage;
+}
+
+/**
+ * Decide and apply every target of one branch in memory. Pure: throws `ManifestError` on the first
+ * unreadable file or missing/ambiguous target, so nothing of a broken plan is ever committed.
+ */
+export function planBranch(input: BranchPlanInput): BranchPlan {
+  const working = new Map(input.files);
+  const plan: BranchPlan = { files: new Map(), changes: [], skips: [] };
+  const desired: DesiredImage = { name: input.image.name, tag: input.image.tag };
+  if (input.digest === 'pin' && input.image.digest) desired.digest = input.image.digest;
+
+  for (const target of input.targets) {
+    const text = working.get(target.file);
+    if (text === undefined) throw new Error(`planBranch: ${target.file} was not read`);
+    const current = readTarget(text, target);
+    const verdict = decideUpgrade(input.policy, current.tag, input.image.tag);
+    if (!verdict.ok) {
+      plan.skips.push({ file: target.file, target: current.location, reason: verdict.reason });
+      continue;
+    }
+    const outcome = writeTarget(text, target, desired);
+    if (outcome.text === text) {
+      plan.skips.push({ file: target.file, target: outcome.location, reason: `${describeTarget(target)} already holds ${outcome.to}` });
+      continue;
+    }
+    working.set(target.file, outcome.text);
+    plan.files.set(target.file, outcome.text);
+    plan.changes.push({ file: target.file, target: outcome.location, from: outcome.from, to: outcome.to });
+  }
+  return plan;
+}

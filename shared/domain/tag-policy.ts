@@ -1,0 +1,104 @@
+import semver from 'semver';
+
+/** Which tags an image rule accepts, and how two accepted tags are ordered. */
+export interface TagPolicy {
+  ordering: TagOrdering;
+  /** Regular expressions; when non-empty a tag must match at least one. */
+  include: string[];
+  /** Regular expressions; a tag matching any is never selected. */
+  exclude: string[];
+}
+
+export type TagOrdering =
+  | { kind: 'semver'; range: string; prerelease: boolean }
+  /** `by` names a capture group of `pattern`; without it the whole match is compared. */
+  | { kind: 'pattern'; pattern: string; order: 'numeric' | 'lexical'; by?: string };
+
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+/** Whether the policy accepts `tag` at all (range, pattern, include/exclude). */
+export function selectTag(policy: TagPolicy, tag: string): Verdict {
+  const excluded = policy.exclude.find((re) => new RegExp(re).test(tag));
+  if (excluded !== undefined) return reject(`tag ${tag} matches exclude pattern /${excluded}/`);
+  if (policy.include.length > 0 && !policy.include.some((re) => new RegExp(re).test(tag))) {
+    return reject(`tag ${tag} matches no include pattern (${policy.include.map((r) => `/${r}/`).join(', ')})`);
+  }
+  const { ordering } = policy;
+  if (ordering.kind === 'semver') {
+    const version = semver.parse(tag);
+    if (!version) return reject(`tag ${tag} is not a semantic version`);
+    if (version.prerelease.length > 0 && !ordering.prerelease) {
+      return reject(`tag ${tag} is a prerelease (set tags.prerelease: true to accept prereleases)`);
+    }
+    if (!semver.satisfies(version, ordering.range, { includePrerelease: ordering.prerelease })) {
+      return reject(`tag ${tag} is outside the range ${ordering.range}`);
+    }
+    return { ok: true };
+  }
+  const key = orderingKey(ordering, tag);
+  if (key === undefined) return reject(`tag ${tag} does not match the pattern /${ordering.pattern}/`);
+  if (ordering.order === 'numeric' && !isNumeric(key)) {
+    return reject(`tag ${tag}: captured ${ordering.by ?? 'value'} "${key}" is not a number`);
+  }
+  return { ok: true };
+}
+
+/**
+ * Whether `candidate` (already selected) should replace `current`. Order comes from the policy,
+ * never from arrival: equal or lower ranks are refused. A current value the policy cannot rank
+ * (`latest`, a tag from another scheme, none at all) is replaced.
+ */
+export function decideUpgrade(policy: TagPolicy, current: string | undefined, candidate: string): Verdict {
+  if (current === undefined) return { ok: true };
+  if (current === candidate) return reject(`already at ${candidate}`);
+  const order = compareTags(policy.ordering, candidate, current);
+  if (order === undefined) return { ok: true };
+  if (order === 0) return reject(`${candidate} ranks equal to the current ${current}`);
+  if (order < 0) return reject(`${candidate} is older than the current ${current}`);
+  return { ok: true };
+}
+
+/** Sign of `a` − `b` under the ordering; undefined when either cannot be ranked. */
+export function compareTags(ordering: TagOrdering, a: string, b: string): number | undefined {
+  if (ordering.kind === 'semver') {
+    const va = semver.parse(a);
+    const vb = semver.parse(b);
+    return va && vb ? semver.compare(va, vb) : undefined;
+  }
+  const ka = orderingKey(ordering, a);
+  const kb = orderingKey(ordering, b);
+  if (ka === undefined || kb === undefined) return undefined;
+  if (ordering.order === 'lexical') return ka < kb ? -1 : ka > kb ? 1 : 0;
+  if (!isNumeric(ka) || !isNumeric(kb)) return undefined;
+  return compareNumbers(ka, kb);
+}
+
+function orderingKey(ordering: Extract<TagOrdering, { kind: 'pattern' }>, tag: string): string | undefined {
+  const match = new RegExp(ordering.pattern).exec(tag);
+  if (!match) return undefined;
+  return ordering.by === undefined ? match[0] : match.groups?.[ordering.by];
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+function isNumeric(value: string): boolean {
+  return DECIMAL.test(value);
+}
+
+/** Exact comparison of non-negative decimals of any length (14-digit timestamps exceed float precision). */
+function compareNumbers(a: string, b: string): number {
+  const [ia = '', fa = ''] = a.split('.');
+  const [ib = '', fb = ''] = b.split('.');
+  const intA = ia.replace(/^0+(?=\d)/, '');
+  const intB = ib.replace(/^0+(?=\d)/, '');
+  if (intA.length !== intB.length) return intA.length < intB.length ? -1 : 1;
+  if (intA !== intB) return intA < intB ? -1 : 1;
+  const width = Math.max(fa.length, fb.length);
+  const fracA = fa.padEnd(width, '0');
+  const fracB = fb.padEnd(width, '0');
+  return fracA === fracB ? 0 : fracA < fracB ? -1 : 1;
+}
+
+function reject(reason: string): Verdict {
+  return { ok: false, reason };
+}

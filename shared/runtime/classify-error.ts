@@ -1,0 +1,14 @@
+import { GitHostError } from '#app/git-host.ts';
+import { FlowkeeperError } from '#domain/errors.ts';
+
+/**
+ * Permanent errors fail the same way on every retry (bad event, bad configuration, a manifest
+ * without the target): they are reported, not retried. Everything else is transient and thrown, so
+ * the SDK, then Lambda's async retries, then the dead-letter queue take over.
+ */
+export type ErrorClass = 'permanent' | 'transient';
+
+export function classifyError(error: unknown): ErrorClass {
+  if (error instanceof FlowkeeperError || error instanceof GitHostError) return 'permanent';
+  return 'transient';
+}
