@@ -23,7 +23,7 @@ export function runGit(args: string[], options: GitOptions = {}): Promise<GitRun
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...prefix, ...args], {
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -37,7 +37,11 @@ export function runGit(args: string[], options: GitOptions = {}): Promise<GitRun
         stderr: Buffer.concat(err).toString('utf8'),
       }),
     );
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // git may exit before reading all of its input (an error it reports on stderr): not our failure.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }
 

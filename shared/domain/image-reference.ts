@@ -2,8 +2,8 @@
 
 /** OCI distribution spec tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-/** OCI digest grammar (algorithm:encoded); ECR always sends sha256. */
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/;
+/** The digests registered by the OCI image spec; ECR always sends sha256. */
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 export interface ImageReference {
   name: string;

@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { git } from '#adapters/git-cli.ts';
+import type { BumpResult } from '#app/bump-result.ts';
+import { createExampleRepository } from './example-repo.ts';
+import { invokeFunction } from './invoke.ts';
+import { fromRoot } from './paths.ts';
+import { renderResult } from './render.ts';
+
+const STEPS: { event: string; caption: string }[] = [
+  { event: 'ecr-push-semver.json', caption: 'my-app:1.4.2 pushed → kustomize, Helm, ECS and workload on stg, one commit' },
+  { event: 'ecr-push-timestamp.json', caption: 'my-app-dev:dev-20260301093000-3f2a9c1 pushed → dev overlay' },
+  { event: 'ecr-push-semver-older.json', caption: 'my-app:1.4.1 arrives late → skipped, the policy decides order' },
+  { event: 'ecr-push-semver.json', caption: 'the 1.4.2 event delivered again → nothing to do' },
+  { event: 'ecr-push-digest-only.json', caption: 'a digest-only push → skipped' },
+  { event: 'ecr-delete.json', caption: 'an image deleted → skipped' },
+  { event: 'ecr-push-unconfigured.json', caption: 'a push to a repository nobody configured → skipped' },
+];
+
+/** Replay the sample events through ImageBumpFunction against a throwaway example repository. */
+export async function runDemo(options: { keep?: string; out?: (text: string) => void } = {}): Promise<void> {
+  const out = options.out ?? ((text: string) => process.stdout.write(text));
+  const dir = options.keep ?? (await mkdtemp(join(tmpdir(), 'flowkeeper-demo-')));
+  try {
+    const example = await createExampleRepository(dir);
+    out(`Example manifests repository: ${example.repository} (branches main, dev, stg)\n`);
+    for (const [index, step] of STEPS.entries()) {
+      out(`\n── ${index + 1}. ${step.caption}\n   npx flowkeeper invoke ImageBumpFunction --event events/${step.event}\n`);
+      const { result } = await invokeFunction({
+        logicalId: 'ImageBumpFunction',
+        eventFile: fromRoot('events', step.event),
+        configFile: example.config,
+      });
+      const rendered = renderResult(result);
+      out(rendered.rejected ? `rejected: ${rendered.rejected}\n` : rendered.text);
+      for (const action of (result as BumpResult).actions ?? []) {
+        if (action.type !== 'commit') continue;
+        out(await git(['show', '--format=', '--no-color', action.commitId], { cwd: example.repository }));
+        out('\n');
+      }
+    }
+    out('\n── git log --all\n');
+    out(await git(['log', '--all', '--graph', '--no-color', '--format=%h %d %s%n  %an <%ae>'], { cwd: example.repository }));
+    out('\n');
+    if (options.keep) out(`\nKept in ${dir}\n`);
+  } finally {
+    if (!options.keep) await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
+import { fromRoot } from './paths.ts';
+import { UsageError } from './usage.ts';
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface InvokeRequest {
+  logicalId: string;
+  eventFile: string;
+  configFile?: string;
+  dryRun?: boolean;
+  verbose?: boolean;
+}
+
+/** What the function returned, with the event it was given. */
+export interface Invocation {
+  event: unknown;
+  result: unknown;
+}
+
+/**
+ * Run a template function on an event file in this process, the way Lambda would: same entry
+ * point, same handler export, configuration from the same environment variables.
+ */
+export async function invokeFunction(request: InvokeRequest): Promise<Invocation> {
+  configureEnvironment(request);
+  const handler = await loadHandler(request.logicalId);
+  const event = await readEvent(request.eventFile);
+  const result = await handler(event, lambdaContext(request.logicalId));
+  return { event, result };
+}
+
+function configureEnvironment(request: InvokeRequest): void {
+  if (request.configFile) {
+    process.env.FLOWKEEPER_CONFIG_FILE = resolve(request.configFile);
+    delete process.env.FLOWKEEPER_CONFIG_PARAMETER;
+  } else if (!process.env.FLOWKEEPER_CONFIG_FILE && !process.env.FLOWKEEPER_CONFIG_PARAMETER) {
+    throw new UsageError(
+      'no configuration: pass --config <file>, or set FLOWKEEPER_CONFIG_FILE or FLOWKEEPER_CONFIG_PARAMETER',
+    );
+  }
+  process.env.FLOWKEEPER_DRY_RUN = request.dryRun ? 'true' : 'false';
+  process.env.POWERTOOLS_LOG_LEVEL = request.verbose ? 'DEBUG' : 'SILENT';
+}
+
+const handlers = new Map<string, LambdaHandler>();
+
+export async function loadHandler(logicalId: string): Promise<LambdaHandler> {
+  const cached = handlers.get(logicalId);
+  if (cached) return cached;
+  const functions = listFunctions(await loadTemplate());
+  const fn = functions.find((f) => f.logicalId === logicalId);
+  if (!fn) {
+    const known = functions.map((f) => f.logicalId).join(', ');
+    throw new UsageError(`no function ${logicalId} in template.yaml (functions: ${known})`);
+  }
+  const entry = fn.entryPoints[0];
+  if (!entry) throw new UsageError(`${logicalId} has no esbuild EntryPoints in template.yaml`);
+  const exportName = fn.handler.slice(fn.handler.lastIndexOf('.') + 1);
+  const module: Record<string, unknown> = await import(pathToFileURL(fromRoot(fn.codeUri, entry)).href);
+  const handler = module[exportName];
+  if (typeof handler !== 'function') {
+    throw new UsageError(`${entry} does not export a function named ${exportName}`);
+  }
+  handlers.set(logicalId, handler as LambdaHandler);
+  return handler as LambdaHandler;
+}
+
+async function readEvent(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read event file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Input the user gave that cannot be processed: exit code 1. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+function lambdaContext(functionName: string): Context {
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/${requestId}`,
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util';
+import { configJsonSchema } from '#config/json-schema.ts';
+import { loadConfigFile } from '#config/load-file.ts';
+import { ConfigError, FlowkeeperError } from '#domain/errors.ts';
+import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
+import { runDemo } from './demo.ts';
+import { createExampleRepository } from './example-repo.ts';
+import { InputError, invokeFunction } from './invoke.ts';
+import { renderResult } from './render.ts';
+import { USAGE, UsageError } from './usage.ts';
+
+type Exit = 0 | 1 | 2;
+
+async function main(argv: string[]): Promise<Exit> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'invoke':
+      return invoke(rest);
+    case 'config':
+      return config(rest);
+    case 'example':
+      return example(rest);
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { keep: { type: 'string' } }, strict: true });
+      await runDemo(values.keep ? { keep: values.keep } : {});
+      return 0;
+    }
+    case 'functions':
+      return functions();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function invoke(args: string[]): Promise<Exit> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      event: { type: 'string', short: 'e' },
+      config: { type: 'string', short: 'c' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const [logicalId, ...extra] = positionals;
+  if (!logicalId || extra.length > 0) throw new UsageError('invoke takes exactly one function logical id');
+  if (!values.event) throw new UsageError('invoke needs --event <file>');
+  const { result } = await invokeFunction({
+    logicalId,
+    eventFile: values.event,
+    dryRun: values['dry-run'],
+    verbose: values.verbose,
+    ...(values.config ? { configFile: values.config } : {}),
+  });
+  const rendered = renderResult(result);
+  if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(rendered.text);
+  if (rendered.rejected) {
+    process.stderr.write(`flowkeeper: rejected: ${rendered.rejected}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function config(args: string[]): Promise<Exit> {
+  const [sub, ...rest] = args;
+  if (sub === 'schema' && rest.length === 0) {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  if (sub === 'validate' && rest.length === 1 && rest[0]) {
+    const loaded = await loadConfigFile(rest[0]);
+    const targets = loaded.images.reduce((n, image) => n + image.update.length, 0);
+    process.stdout.write(`${rest[0]}: valid (${loaded.images.length} images, ${targets} targets)\n`);
+    return 0;
+  }
+  throw new UsageError('usage: config validate <file> | config schema');
+}
+
+async function example(args: string[]): Promise<Exit> {
+  const [sub, dir, ...extra] = args;
+  if (sub !== 'init' || !dir || extra.length > 0) throw new UsageError('usage: example init <dir>');
+  const created = await createExampleRepository(dir);
+  process.stdout.write(`repository: ${created.repository}\nconfig:     ${created.config}\n`);
+  return 0;
+}
+
+async function functions(): Promise<Exit> {
+  for (const fn of listFunctions(await loadTemplate())) {
+    process.stdout.write(`${fn.logicalId}  ${fn.codeUri}/${fn.entryPoints.join(',')} (${fn.handler})\n`);
+    for (const rule of fn.rules) process.stdout.write(`  rule ${rule.name}: ${JSON.stringify(rule.pattern)}\n`);
+  }
+  return 0;
+}
+
+function report(error: unknown): Exit {
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    process.stderr.write(`flowkeeper: ${(error as Error).message}\nRun "flowkeeper help" for usage.\n`);
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`flowkeeper: invalid configuration in ${error.source}:\n`);
+    for (const issue of error.issues) process.stderr.write(`  ${issue}\n`);
+    return 1;
+  }
+  if (error instanceof FlowkeeperError || error instanceof InputError) {
+    process.stderr.write(`flowkeeper: ${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`flowkeeper: failed: ${message}\n`);
+  return 1;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error);
+  },
+);

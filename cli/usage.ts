@@ -1,0 +1,21 @@
+export const USAGE = `Usage: flowkeeper <command> [options]
+
+Commands:
+  invoke <LogicalId> --event <file> [--config <file>] [--dry-run] [--json] [--verbose]
+        Run a function of template.yaml on an EventBridge event, as Lambda would.
+        --config   configuration file (default: FLOWKEEPER_CONFIG_FILE or FLOWKEEPER_CONFIG_PARAMETER)
+        --dry-run  print the unified diff of what would be committed; write nothing
+        --json     print the result object as JSON
+        --verbose  print the function's structured logs
+  config validate <file>     Validate a configuration file; print each problem with its path.
+  config schema              Print the configuration's JSON Schema.
+  example init <dir>         Create the example manifests repository and its configuration in <dir>.
+  demo [--keep <dir>]        Replay the sample events against a throwaway example repository.
+  functions                  List the functions of template.yaml and their event rules.
+
+Exit codes: 0 done (including skips and no-ops), 1 rejected input or failure, 2 usage.`;
+
+/** Wrong invocation of the CLI itself: exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

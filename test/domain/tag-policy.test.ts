@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { compareTags, decideUpgrade, selectTag, type TagPolicy } from '#domain/tag-policy.ts';
+
+const semverPolicy = (range = '*', prerelease = false, extra: Partial<TagPolicy> = {}): TagPolicy => ({
+  ordering: { kind: 'semver', range, prerelease },
+  include: [],
+  exclude: [],
+  ...extra,
+});
+
+const stampPolicy: TagPolicy = {
+  ordering: { kind: 'pattern', pattern: '^dev-(?<stamp>\\d{14})-[0-9a-f]{7}$', order: 'numeric', by: 'stamp' },
+  include: [],
+  exclude: [],
+};
+
+describe('selectTag', () => {
+  it.each([
+    ['1.4.2', '>=1.0.0', true],
+    ['v1.4.2', '>=1.0.0', true],
+    ['0.9.0', '>=1.0.0', false],
+    ['latest', '*', false],
+    ['1.5.0-rc.1', '*', false],
+  ])('semver %s in %s → %s', (tag, range, ok) => {
+    expect(selectTag(semverPolicy(range), tag).ok).toBe(ok);
+  });
+
+  it('explains why a prerelease is refused and accepts it when prerelease is on', () => {
+    const verdict = selectTag(semverPolicy('>=1.0.0'), '1.5.0-rc.1');
+    expect(verdict).toEqual({ ok: false, reason: expect.stringContaining('tags.prerelease: true') });
+    expect(selectTag(semverPolicy('>=1.0.0', true), '1.5.0-rc.1').ok).toBe(true);
+  });
+
+  it('applies exclude before include and names the pattern', () => {
+    const policy = semverPolicy('*', true, { include: ['^1\\.'], exclude: ['-rc'] });
+    expect(selectTag(policy, '1.2.0-rc.1')).toEqual({ ok: false, reason: 'tag 1.2.0-rc.1 matches exclude pattern /-rc/' });
+    expect(selectTag(policy, '2.0.0').ok).toBe(false);
+    expect(selectTag(policy, '1.3.0').ok).toBe(true);
+  });
+
+  it('selects pattern tags whose captured group is numeric', () => {
+    expect(selectTag(stampPolicy, 'dev-20260301093000-3f2a9c1').ok).toBe(true);
+    expect(selectTag(stampPolicy, 'feature-x')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('does not match the pattern'),
+    });
+  });
+});
+
+describe('decideUpgrade', () => {
+  it('accepts a higher version and refuses equal or lower ones with a reason', () => {
+    const policy = semverPolicy();
+    expect(decideUpgrade(policy, '1.4.1', '1.4.2').ok).toBe(true);
+    expect(decideUpgrade(policy, '1.4.2', '1.4.2')).toEqual({ ok: false, reason: 'already at 1.4.2' });
+    expect(decideUpgrade(policy, '1.4.3', '1.4.2')).toEqual({
+      ok: false,
+      reason: '1.4.2 is older than the current 1.4.3',
+    });
+    expect(decideUpgrade(policy, 'v1.4.2', '1.4.2').ok).toBe(false);
+  });
+
+  it('orders 1.10 above 1.9 (semver, not string order)', () => {
+    expect(decideUpgrade(semverPolicy(), '1.9.0', '1.10.0').ok).toBe(true);
+    expect(decideUpgrade(semverPolicy(), '1.10.0', '1.9.0').ok).toBe(false);
+  });
+
+  it('replaces a current value the policy cannot rank', () => {
+    expect(decideUpgrade(semverPolicy(), 'latest', '1.0.0').ok).toBe(true);
+    expect(decideUpgrade(semverPolicy(), undefined, '1.0.0').ok).toBe(true);
+  });
+
+  it('orders timestamps numerically beyond float precision', () => {
+    expect(decideUpgrade(stampPolicy, 'dev-20260301093000-aaaaaaa', 'dev-20260301093001-bbbbbbb').ok).toBe(true);
+    expect(decideUpgrade(stampPolicy, 'dev-20260301093001-bbbbbbb', 'dev-20260301093000-aaaaaaa').ok).toBe(false);
+  });
+});
+
+describe('compareTags', () => {
+  it('compares numeric groups by value, not by text', () => {
+    const ordering = { kind: 'pattern' as const, pattern: '^build-(?<n>\\d+)$', order: 'numeric' as const, by: 'n' };
+    expect(compareTags(ordering, 'build-10', 'build-9')).toBe(1);
+    expect(compareTags(ordering, 'build-009', 'build-9')).toBe(0);
+    expect(compareTags({ ...ordering, order: 'lexical' }, 'build-10', 'build-9')).toBe(-1);
+  });
+
+  it('compares the whole match when no group is named', () => {
+    const ordering = { kind: 'pattern' as const, pattern: '^\\d{8}$', order: 'numeric' as const };
+    expect(compareTags(ordering, '20260302', '20260301')).toBe(1);
+    expect(compareTags(ordering, 'x', '20260301')).toBeUndefined();
+  });
+});

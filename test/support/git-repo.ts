@@ -1,0 +1,60 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { git } from '#adapters/git-cli.ts';
+
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export interface TestRepo {
+  /** Working tree of a non-bare repository. */
+  path: string;
+  cleanup(): Promise<void>;
+  git(...args: string[]): Promise<string>;
+  /** `branch → commit` for every branch: compare before/after to prove nothing was written. */
+  refs(): Promise<string>;
+  /** Commit `files` on `branch` (created from main when missing) through a scratch worktree-free path. */
+  commitFiles(branch: string, files: Record<string, string>, message?: string): Promise<string>;
+}
+
+/** A throwaway git repository with `files` committed on main and `branches` created from it. */
+export async function createTestRepo(files: Record<string, string>, branches: string[] = []): Promise<TestRepo> {
+  const path = await mkdtemp(join(tmpdir(), 'flowkeeper-test-repo-'));
+  const run = (...args: string[]) => git(args, { cwd: path, env: IDENTITY });
+  await run('init', '--quiet', '--initial-branch=main');
+  await writeFiles(path, files);
+  await run('add', '--all');
+  await run('commit', '--quiet', '-m', 'initial');
+  for (const branch of branches) await run('branch', branch);
+  await run('checkout', '--quiet', '--detach');
+  return {
+    path,
+    git: run,
+    cleanup: () => rm(path, { recursive: true, force: true }),
+    refs: () => run('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/'),
+    async commitFiles(branch, changes, message = 'external change') {
+      const scratch = await mkdtemp(join(tmpdir(), 'flowkeeper-test-wt-'));
+      try {
+        await run('worktree', 'add', '--quiet', scratch, branch);
+        await writeFiles(scratch, changes);
+        await git(['add', '--all'], { cwd: scratch });
+        await git(['commit', '--quiet', '-m', message], { cwd: scratch, env: IDENTITY });
+        return await git(['rev-parse', 'HEAD'], { cwd: scratch });
+      } finally {
+        await run('worktree', 'remove', '--force', scratch);
+        await rm(scratch, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await writeFile(join(root, file), content);
+  }
+}
