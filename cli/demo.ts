@@ -41,7 +41,7 @@ export async function runDemo(options: { keep?: string; out?: (text: string) => 
       }
     }
     out('\n── git log --all\n');
-    out(await git(['log', '--all', '--graph', '--no-color', '--format=%h %d %s%n  %an <%ae>'], { cwd: example.repository }));
+    out(await git(['log', '--all', '--graph', '--no-color', '--format=%h%d %s%n  %an <%ae>'], { cwd: example.repository }));
     out('\n');
     if (options.keep) out(`\nKept in ${dir}\n`);
   } finally {

@@ -20,9 +20,17 @@ const bump = (event: unknown) =>
     logger.setCorrelationId(action.id);
     loader ??= configLoaderFromEnv();
     const config = await loader.load();
-    if (hosts?.config !== config) hosts = { config, hostFor: gitHostsFor(config) };
-    const { hostFor } = hosts;
-    return bumpImage(action, { config, hostFor, dryRun: envFlag('FLOWKEEPER_DRY_RUN') });
+    return bumpImage(action, { config, hostFor: hostsFor(config), dryRun: envFlag('FLOWKEEPER_DRY_RUN') });
   });
+
+/** Git hosts live as long as the configuration they were built from (one per container). */
+function hostsFor(config: Config) {
+  let current = hosts;
+  if (current?.config !== config) {
+    current = { config, hostFor: gitHostsFor(config) };
+    hosts = current;
+  }
+  return current.hostFor;
+}
 
 export const handler = middy(bump).use(injectLambdaContext(logger, { resetKeys: true }));

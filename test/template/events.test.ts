@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { matchesPattern } from '#runtime/event-pattern.ts';
+import { isObject, listFunctions, loadTemplate, PROJECT_ROOT } from '../../scripts/sam-template.ts';
+
+interface CatalogEntry {
+  function: string;
+  matchesRule: boolean;
+  description: string;
+}
+
+const eventsDir = join(PROJECT_ROOT, 'events');
+const catalog = JSON.parse(readFileSync(join(eventsDir, 'catalog.json'), 'utf8')) as Record<
+  string,
+  CatalogEntry
+>;
+const samples = readdirSync(eventsDir)
+  .filter((file) => file.endsWith('.json') && file !== 'catalog.json')
+  .sort();
+const functions = listFunctions(loadTemplate());
+
+function readSample(file: string): Record<string, unknown> {
+  const event: unknown = JSON.parse(readFileSync(join(eventsDir, file), 'utf8'));
+  if (!isObject(event)) throw new Error(`${file}: not a JSON object`);
+  return event;
+}
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+describe('events/catalog.json', () => {
+  it('lists every sample event, and only files that exist', () => {
+    expect(Object.keys(catalog).sort()).toEqual(samples);
+  });
+
+  it.each(Object.entries(catalog))(
+    '%s names a function of the template and describes itself',
+    (_file, entry) => {
+      expect(functions.map((fn) => fn.logicalId)).toContain(entry.function);
+      expect(typeof entry.matchesRule).toBe('boolean');
+      expect(entry.description.length).toBeGreaterThan(10);
+    },
+  );
+});
+
+describe.each(samples)('events/%s', (file) => {
+  const event = readSample(file);
+  const entry = catalog[file];
+
+  it('is a full EventBridge envelope from the sample account and region', () => {
+    expect(event).toMatchObject({
+      version: '0',
+      account: '111122223333',
+      region: 'eu-west-1',
+      source: expect.any(String),
+      'detail-type': expect.any(String),
+      resources: expect.any(Array),
+      detail: expect.any(Object),
+    });
+    expect(event.id).toMatch(UUID_V4);
+    expect(event.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(Number.isNaN(Date.parse(String(event.time)))).toBe(false);
+  });
+
+  it('matches its function rules exactly when the catalog says so', () => {
+    const fn = functions.find((candidate) => candidate.logicalId === entry?.function);
+    if (!fn || !entry) throw new Error(`${file}: no catalog entry or unknown function`);
+    expect(fn.rules.length).toBeGreaterThan(0);
+    expect(fn.rules.some((rule) => matchesPattern(rule.pattern, event))).toBe(entry.matchesRule);
+  });
+
+  if (event.source === 'aws.ecr' && event['detail-type'] === 'ECR Image Action') {
+    it('has the ECR image action shape: no resources, kebab-case detail, a sha256 digest', () => {
+      const detail = event.detail as Record<string, unknown>;
+      expect(event.resources).toEqual([]);
+      for (const key of Object.keys(detail)) expect(key).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(detail).toMatchObject({ result: 'SUCCESS', 'repository-name': expect.any(String) });
+      expect(['PUSH', 'DELETE']).toContain(detail['action-type']);
+      expect(detail['image-digest']).toMatch(DIGEST);
+      if (detail['action-type'] === 'PUSH') {
+        expect(detail['manifest-media-type']).toBe('application/vnd.oci.image.manifest.v1+json');
+      }
+    });
+  }
+});
+
+describe('sample ids', () => {
+  it('are unique across samples', () => {
+    const ids = samples.map((file) => readSample(file).id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
