@@ -225,7 +225,9 @@ async function main(ids: string[]): Promise<void> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    // esbuild has already printed its own errors, with source excerpts.
+    const reported = isObject(error) && Array.isArray(error.errors) && error.errors.length > 0;
+    console.error(reported ? 'build failed' : error instanceof Error ? error.message : error);
     process.exitCode = 1;
   });
 }

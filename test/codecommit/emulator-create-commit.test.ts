@@ -388,25 +388,32 @@ describe('CreateCommit errors', () => {
     ],
   ];
 
+  /** One repository for every case: a failed call leaves it untouched, which each case checks. */
+  let shared: { name: string; gitDir: string; seed: string; tip: string };
+  beforeAll(async () => {
+    const { name, gitDir, head: seed } = await seeded();
+    await git(gitDir, ['tag', 'v1', seed]);
+    // A second commit, so that the seed commit is an outdated but existing parent.
+    const { commitId: tip } = await client.send(
+      new CreateCommitCommand({
+        repositoryName: name,
+        branchName: 'main',
+        parentCommitId: seed,
+        putFiles: [put('tip.txt', 'tip')],
+      }),
+    );
+    shared = { name, gitDir, seed, tip: tip as string };
+  });
+
   it.each(cases)(
     'throws when %s (%s) and leaves the branch alone',
     async (_, exception, messagePart, input) => {
-      const { name, gitDir, head } = await seeded();
-      await git(gitDir, ['tag', 'v1', head]);
-      // A first commit so that `head` (the seed commit) is an outdated but existing parent.
-      const { commitId: tip } = await client.send(
-        new CreateCommitCommand({
-          repositoryName: name,
-          branchName: 'main',
-          parentCommitId: head,
-          putFiles: [put('tip.txt', 'tip')],
-        }),
-      );
-      const overrides = input(tip as string);
+      const { name, gitDir, seed, tip } = shared;
+      const overrides = input(tip);
       const request: CreateCommitCommandInput = {
         repositoryName: name,
         branchName: 'main',
-        parentCommitId: head,
+        parentCommitId: seed,
         putFiles: [put('deploy/app.yaml', 'image: app:v2\n')],
         ...overrides,
       };

@@ -55,7 +55,13 @@ describe('loadConfigFile', () => {
     const config = await loadConfigFile(join(fixtures, 'valid.json'));
     expect(config.repositories).toStrictEqual({ manifests: { provider: 'local', path: '/srv/manifests' } });
     expect(config.images[0]?.update).toStrictEqual([
-      { repository: 'manifests', branch: 'main', file: 'ecs/imageDetail.json', kind: 'imagedetail', setName: false },
+      {
+        repository: 'manifests',
+        branch: 'main',
+        file: 'ecs/imageDetail.json',
+        kind: 'imagedetail',
+        setName: false,
+      },
     ]);
   });
 

@@ -105,7 +105,13 @@ images:
             tags: { ordering: { kind: 'semver', range: '*', prerelease: false }, include: [], exclude: [] },
             digest: 'pin',
             update: [
-              { ...KUSTOMIZE, branch: 'dev', file: 'overlays/dev/kustomization.yaml', image: 'my-app', setName: true },
+              {
+                ...KUSTOMIZE,
+                branch: 'dev',
+                file: 'overlays/dev/kustomization.yaml',
+                image: 'my-app',
+                setName: true,
+              },
               {
                 repository: 'manifests',
                 branch: 'stg',
@@ -229,13 +235,21 @@ images:
           },
           {
             ecr: 'my-app',
-            tags: { ordering: { kind: 'semver', range: '>=1.0.0 <3', prerelease: true }, include: [], exclude: [] },
+            tags: {
+              ordering: { kind: 'semver', range: '>=1.0.0 <3', prerelease: true },
+              include: [],
+              exclude: [],
+            },
             digest: 'ignore',
             update: [KUSTOMIZE],
           },
           {
             ecr: 'my-app-nightly',
-            tags: { ordering: { kind: 'pattern', pattern: '^nightly-', order: 'lexical' }, include: [], exclude: [] },
+            tags: {
+              ordering: { kind: 'pattern', pattern: '^nightly-', order: 'lexical' },
+              include: [],
+              exclude: [],
+            },
             digest: 'ignore',
             update: [{ ...KUSTOMIZE, branch: 'nightly' }],
           },
@@ -266,7 +280,9 @@ images:
             ecr: 'my-app',
             tags: { ordering: { kind: 'semver', range: '*', prerelease: false }, include: [], exclude: [] },
             digest: 'ignore',
-            update: [{ repository: 'here', branch: 'main', file: 'app.yaml', kind: 'imagedetail', setName: false }],
+            update: [
+              { repository: 'here', branch: 'main', file: 'app.yaml', kind: 'imagedetail', setName: false },
+            ],
           },
         ],
       },
@@ -294,20 +310,16 @@ images:
     expect(parseConfig(parse(yaml), 'test.yaml').images.flatMap((image) => image.update)).toHaveLength(5);
   });
 
-  it.each([
-    'main',
-    'feature/JIRA-12_x',
-    'release/1.2.x',
-    'a.b',
-    'user@host',
-    'héllo',
-  ])('accepts the branch name %j', (branch) => {
-    const config = parseConfig(
-      parse(withTarget(`{ repository: manifests, branch: '${branch}', file: a.yaml, kind: imagedetail }`)),
-      't',
-    );
-    expect(config.images[0]?.update[0]?.branch).toBe(branch);
-  });
+  it.each(['main', 'feature/JIRA-12_x', 'release/1.2.x', 'a.b', 'user@host', 'héllo'])(
+    'accepts the branch name %j',
+    (branch) => {
+      const config = parseConfig(
+        parse(withTarget(`{ repository: manifests, branch: '${branch}', file: a.yaml, kind: imagedetail }`)),
+        't',
+      );
+      expect(config.images[0]?.update[0]?.branch).toBe(branch);
+    },
+  );
 
   it.each([
     'a.yaml',
@@ -380,7 +392,10 @@ images: [{ ecr: my-app, update: [{ repository: manifests, branch: main, file: a.
 repositories: { manifests: { provider: local, pth: /srv/m } }
 images: [{ ecr: my-app, update: [{ repository: manifests, branch: main, file: a.yaml, kind: imagedetail }] }]
 `,
-      issues: ['repositories.manifests.pth: unknown key; did you mean "path"?', 'repositories.manifests.path: required'],
+      issues: [
+        'repositories.manifests.pth: unknown key; did you mean "path"?',
+        'repositories.manifests.path: required',
+      ],
     },
     {
       name: 'an invalid CodeCommit name and region',
@@ -479,7 +494,10 @@ images:
     {
       name: 'order and by without pattern',
       yaml: withTags(`{ semver: '^1', order: lexical, by: stamp }`),
-      issues: ['images[0].tags.order: only allowed with pattern', 'images[0].tags.by: only allowed with pattern'],
+      issues: [
+        'images[0].tags.order: only allowed with pattern',
+        'images[0].tags.by: only allowed with pattern',
+      ],
     },
     {
       name: 'prerelease with pattern',
@@ -528,7 +546,9 @@ images:
     },
     {
       name: 'a misspelt target key',
-      yaml: withTarget('{ repository: manifests, branch: main, file: a.json, kind: imagedefinitions, contaner: web }'),
+      yaml: withTarget(
+        '{ repository: manifests, branch: main, file: a.json, kind: imagedefinitions, contaner: web }',
+      ),
       issues: [
         'images[0].update[0].contaner: unknown key; did you mean "container"?',
         'images[0].update[0].container: required',
@@ -536,7 +556,9 @@ images:
     },
     {
       name: 'a key that belongs to another kind',
-      yaml: withTarget('{ repository: manifests, branch: main, file: a.json, kind: imagedetail, container: web }'),
+      yaml: withTarget(
+        '{ repository: manifests, branch: main, file: a.json, kind: imagedetail, container: web }',
+      ),
       issues: ['images[0].update[0].container: unknown key'],
     },
     {
@@ -579,12 +601,16 @@ images:
     },
     {
       name: 'a kubernetes resource that narrows nothing',
-      yaml: withTarget('{ repository: manifests, branch: main, file: k.yaml, kind: kubernetes, container: web, resource: {} }'),
+      yaml: withTarget(
+        '{ repository: manifests, branch: main, file: k.yaml, kind: kubernetes, container: web, resource: {} }',
+      ),
       issues: ['images[0].update[0].resource: must set kind or name'],
     },
     {
       name: 'invalid yaml-path options',
-      yaml: withTarget('{ repository: manifests, branch: main, file: x.yaml, kind: yaml, path: a..b, value: tags, document: -1 }'),
+      yaml: withTarget(
+        '{ repository: manifests, branch: main, file: x.yaml, kind: yaml, path: a..b, value: tags, document: -1 }',
+      ),
       issues: [
         'images[0].update[0].path: must be a dotted path such as spec.image or a.b[0].c (got "a..b")',
         'images[0].update[0].value: must be one of reference, tag (got "tags"); did you mean "tag"?',
@@ -593,7 +619,9 @@ images:
     },
     {
       name: 'a helm target without path, an empty tagKey and a string setName',
-      yaml: withTarget("{ repository: manifests, branch: main, file: v.yaml, kind: helm, tagKey: '', setName: 'yes' }"),
+      yaml: withTarget(
+        "{ repository: manifests, branch: main, file: v.yaml, kind: helm, tagKey: '', setName: 'yes' }",
+      ),
       issues: [
         'images[0].update[0].tagKey: must not be empty',
         'images[0].update[0].setName: must be true or false (got "yes")',
@@ -667,7 +695,9 @@ extra: true
     ['a\nb', 'a\\nb'],
     ['', ''],
   ])('rejects the file path %j', (file, shown) => {
-    const doc = parse(withTarget('{ repository: manifests, branch: main, file: placeholder, kind: imagedetail }'));
+    const doc = parse(
+      withTarget('{ repository: manifests, branch: main, file: placeholder, kind: imagedetail }'),
+    );
     doc.images[0].update[0].file = file;
     expect(issuesOf(JSON.stringify(doc))).toEqual([
       `images[0].update[0].file: must be a relative path inside the repository (got "${shown}")`,
@@ -697,7 +727,9 @@ extra: true
     ['a\\b', 'must not contain "\\"'],
     ['', 'must not be empty'],
   ])('rejects the branch name %j', (branch, reason) => {
-    const doc = parse(withTarget('{ repository: manifests, branch: placeholder, file: a.yaml, kind: imagedetail }'));
+    const doc = parse(
+      withTarget('{ repository: manifests, branch: placeholder, file: a.yaml, kind: imagedetail }'),
+    );
     doc.images[0].update[0].branch = branch;
     expect(issuesOf(JSON.stringify(doc))).toEqual([
       `images[0].update[0].branch: invalid branch name ${JSON.stringify(branch)}: ${reason}`,

@@ -6,6 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { diffLines } from 'diff';
+import { describe, expect, it } from 'vitest';
+import { isNode, type Node, parseAllDocuments } from 'yaml';
 import type { CurrentImage, DesiredImage, EditOutcome } from '#domain/editors/editor.ts';
 import { helmEditor } from '#domain/editors/helm.ts';
 import { kubernetesEditor } from '#domain/editors/kubernetes.ts';
@@ -14,9 +17,6 @@ import { yamlPathEditor } from '#domain/editors/yaml-path.ts';
 import { ManifestError } from '#domain/errors.ts';
 import { formatTagAndDigest } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
-import { diffLines } from 'diff';
-import { describe, expect, it } from 'vitest';
-import { isNode, type Node, parseAllDocuments } from 'yaml';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
@@ -50,10 +50,15 @@ const helm = (path: string, more: Partial<EditSpec<'helm'>> = {}): Spec => ({
   ...more,
 });
 const k8s = (container: string, resource?: { kind?: string; name?: string }): Spec =>
-  resource ? { kind: 'kubernetes', container, resource, setName: false } : { kind: 'kubernetes', container, setName: false };
+  resource
+    ? { kind: 'kubernetes', container, resource, setName: false }
+    : { kind: 'kubernetes', container, setName: false };
 const yp = (path: string, value: 'reference' | 'tag' = 'reference', document?: number): Spec =>
-  document === undefined ? { kind: 'yaml', path, value, setName: false } : { kind: 'yaml', path, value, document, setName: false };
-const img = (tag: string, digest?: string, name = `${ECR}/app`): DesiredImage => (digest ? { name, tag, digest } : { name, tag });
+  document === undefined
+    ? { kind: 'yaml', path, value, setName: false }
+    : { kind: 'yaml', path, value, document, setName: false };
+const img = (tag: string, digest?: string, name = `${ECR}/app`): DesiredImage =>
+  digest ? { name, tag, digest } : { name, tag };
 
 const ARGO = 'argoproj__argo-cd/';
 const MSD = 'GoogleCloudPlatform__microservices-demo/';
@@ -302,7 +307,12 @@ const GOLDEN: Golden[] = [
     file: `${IU}e2e/testdata/004-multi-images/deployment.yaml`,
     spec: k8s('test2'),
     image: img('1.1.0'),
-    changes: [{ path: ['spec', 'template', 'spec', 'containers', 1, 'image'], value: '10.42.0.1:30000/other-image:1.1.0' }],
+    changes: [
+      {
+        path: ['spec', 'template', 'spec', 'containers', 1, 'image'],
+        value: '10.42.0.1:30000/other-image:1.1.0',
+      },
+    ],
   },
   {
     file: RELEASE,
@@ -320,7 +330,9 @@ const GOLDEN: Golden[] = [
     file: RELEASE,
     spec: k8s('frontend-check'),
     image: img('1.39.0'),
-    changes: [{ doc: 15, path: ['spec', 'template', 'spec', 'initContainers', 0, 'image'], value: 'busybox:1.39.0' }],
+    changes: [
+      { doc: 15, path: ['spec', 'template', 'spec', 'initContainers', 0, 'image'], value: 'busybox:1.39.0' },
+    ],
   },
   {
     file: RELEASE,
@@ -338,7 +350,9 @@ const GOLDEN: Golden[] = [
     file: DEPLOY,
     spec: k8s('create', { kind: 'Job' }),
     image: img('v1.7.0', D2),
-    changes: [{ doc: 15, path: CONTAINER0, value: `registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.7.0@${D2}` }],
+    changes: [
+      { doc: 15, path: CONTAINER0, value: `registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.7.0@${D2}` },
+    ],
   },
   {
     file: 'kubernetes-sigs__kustomize/cmd/config/internal/commands/test/testdata/dataset-with-setters/mysql/deployment.yaml',
@@ -356,7 +370,9 @@ const GOLDEN: Golden[] = [
     file: `${TRANSFORM}resources.yaml`,
     spec: k8s('init-alpine'),
     image: img('1.9.0'),
-    changes: [{ doc: 1, path: ['spec', 'template', 'spec', 'initContainers', 1, 'image'], value: 'alpine:1.9.0' }],
+    changes: [
+      { doc: 1, path: ['spec', 'template', 'spec', 'initContainers', 1, 'image'], value: 'alpine:1.9.0' },
+    ],
   },
   {
     file: 'stefanprodan__podinfo/kustomize/deployment.yaml',
@@ -402,7 +418,9 @@ const GOLDEN: Golden[] = [
     file: `${ARGO}resource_customizations/apps.openshift.io/DeploymentConfig/testdata/healthy.yaml`,
     spec: k8s('httpd'),
     image: img('2.4'),
-    changes: [{ path: CONTAINER0, value: 'image-registry.openshift-image-registry.svc:5000/openshift/httpd:2.4' }],
+    changes: [
+      { path: CONTAINER0, value: 'image-registry.openshift-image-registry.svc:5000/openshift/httpd:2.4' },
+    ],
   },
   // yaml paths
   {
@@ -457,7 +475,9 @@ const GOLDEN: Golden[] = [
     file: `${ARGO}resource_customizations/apps.openshift.io/DeploymentConfig/testdata/healthy.yaml`,
     spec: yp('spec.template.spec.containers[0].image'),
     image: img('2.4.62'),
-    changes: [{ path: CONTAINER0, value: 'image-registry.openshift-image-registry.svc:5000/openshift/httpd:2.4.62' }],
+    changes: [
+      { path: CONTAINER0, value: 'image-registry.openshift-image-registry.svc:5000/openshift/httpd:2.4.62' },
+    ],
   },
   {
     file: HASS,
@@ -542,18 +562,23 @@ const FAILING: Failing[] = [
     title: 'an image name with its tag, which is not how kustomize entries are named',
     file: `${ARGO}manifests/base/kustomization.yaml`,
     spec: kz('quay.io/argoproj/argocd:latest'),
-    error: /no `images` entry has name `quay\.io\/argoproj\/argocd:latest` \(names found: quay\.io\/argoproj\/argocd\)/,
+    error:
+      /no `images` entry has name `quay\.io\/argoproj\/argocd:latest` \(names found: quay\.io\/argoproj\/argocd\)/,
   },
   {
     title: 'an alias where the value is expected, naming the anchor',
     file: HASS,
     spec: yp('spec.values.service.app.ports.http.port', 'tag'),
-    error: /is an alias \(\*port\) of another value; edit the value anchored as &port at line 40, column 33 instead/,
+    error:
+      /is an alias \(\*port\) of another value; edit the value anchored as &port at line 40, column 33 instead/,
   },
   {
     title: 'an anchored value reused elsewhere',
     file: HASS,
-    spec: yp('spec.values.controllers.home-assistant.containers.app.probes.readiness.spec.httpGet.port', 'tag'),
+    spec: yp(
+      'spec.values.controllers.home-assistant.containers.app.probes.readiness.spec.httpGet.port',
+      'tag',
+    ),
     error: /is anchored as &port, which \*port reuses elsewhere/,
     writeOnly: true,
   },
@@ -573,13 +598,25 @@ interface Editor {
 function editorFor(spec: Spec): Editor {
   switch (spec.kind) {
     case 'kustomize':
-      return { read: (t, f) => kustomizeEditor.read(t, spec, f), write: (t, i, f) => kustomizeEditor.write(t, spec, i, f) };
+      return {
+        read: (t, f) => kustomizeEditor.read(t, spec, f),
+        write: (t, i, f) => kustomizeEditor.write(t, spec, i, f),
+      };
     case 'helm':
-      return { read: (t, f) => helmEditor.read(t, spec, f), write: (t, i, f) => helmEditor.write(t, spec, i, f) };
+      return {
+        read: (t, f) => helmEditor.read(t, spec, f),
+        write: (t, i, f) => helmEditor.write(t, spec, i, f),
+      };
     case 'kubernetes':
-      return { read: (t, f) => kubernetesEditor.read(t, spec, f), write: (t, i, f) => kubernetesEditor.write(t, spec, i, f) };
+      return {
+        read: (t, f) => kubernetesEditor.read(t, spec, f),
+        write: (t, i, f) => kubernetesEditor.write(t, spec, i, f),
+      };
     case 'yaml':
-      return { read: (t, f) => yamlPathEditor.read(t, spec, f), write: (t, i, f) => yamlPathEditor.write(t, spec, i, f) };
+      return {
+        read: (t, f) => yamlPathEditor.read(t, spec, f),
+        write: (t, i, f) => yamlPathEditor.write(t, spec, i, f),
+      };
   }
 }
 
@@ -652,7 +689,8 @@ describe('corpus golden edits', () => {
     while (prefix < input.length && input[prefix] === out.text[prefix]) prefix++;
     let suffix = 0;
     const room = Math.min(input.length, out.text.length) - prefix;
-    while (suffix < room && input[input.length - 1 - suffix] === out.text[out.text.length - 1 - suffix]) suffix++;
+    while (suffix < room && input[input.length - 1 - suffix] === out.text[out.text.length - 1 - suffix])
+      suffix++;
     if (inserts === 0) {
       expect(prefix).toBeGreaterThanOrEqual(Math.min(...ranges.map(([s]) => s)));
       expect(input.length - suffix).toBeLessThanOrEqual(Math.max(...ranges.map(([, e]) => e)));
@@ -663,7 +701,8 @@ describe('corpus golden edits', () => {
     for (const part of diffLines(input, out.text)) {
       const count = part.count ?? 0;
       if (part.removed) {
-        for (let i = line; i < line + count; i++) expect(targetLines.has(i), `line ${i + 1} changed`).toBe(true);
+        for (let i = line; i < line + count; i++)
+          expect(targetLines.has(i), `line ${i + 1} changed`).toBe(true);
         removed += count;
       }
       if (part.added) added.push(...part.value.split(/(?<=\n)/));
@@ -695,7 +734,7 @@ describe('corpus errors', () => {
   it.each(FAILING.map((c) => [c.title, c] as const))('throws on %s', (_, c) => {
     const editor = editorFor(c.spec);
     const input = corpus(c.file);
-    const runs = [() => editor.write(input, c.image ?? img('9.9.9'), c.file)];
+    const runs: (() => unknown)[] = [() => editor.write(input, c.image ?? img('9.9.9'), c.file)];
     // Digest and name rules apply to writing; reading such a target works.
     if (c.writeOnly) expect(editor.read(input, c.file).location).not.toBe('');
     else runs.push(() => editor.read(input, c.file));
@@ -717,7 +756,12 @@ describe('corpus coverage', () => {
   it('uses every YAML file of the corpus outside the Flux fixture pairs', () => {
     const files = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' })
       .map((f) => relative(CORPUS, join(CORPUS, f)).split('\\').join('/'))
-      .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('_licenses/') && !f.startsWith('fluxcd__image-automation-controller/'));
+      .filter(
+        (f) =>
+          /\.ya?ml$/.test(f) &&
+          !f.startsWith('_licenses/') &&
+          !f.startsWith('fluxcd__image-automation-controller/'),
+      );
     const used = new Set([...GOLDEN.map((c) => c.file), ...FAILING.map((c) => c.file)]);
     expect(files.filter((f) => !used.has(f))).toEqual([]);
   });

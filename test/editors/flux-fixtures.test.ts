@@ -7,13 +7,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { kubernetesEditor } from '#domain/editors/kubernetes.ts';
 import { kustomizeEditor } from '#domain/editors/kustomize.ts';
 import { yamlPathEditor } from '#domain/editors/yaml-path.ts';
 import { ManifestError } from '#domain/errors.ts';
-import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../../shared/corpus/fluxcd__image-automation-controller/', import.meta.url));
+const ROOT = fileURLToPath(
+  new URL('../../../shared/corpus/fluxcd__image-automation-controller/', import.meta.url),
+);
 const SETTERS = 'internal/update/testdata/setters/';
 const POLICY = 'internal/policy/testdata/';
 const REPLACE = 'internal/update/testdata/replace/';
@@ -21,11 +23,17 @@ const LEAVE = 'internal/update/testdata/leave/';
 
 /** Every fixture file, each used by a test below. */
 const FIXTURES = new Set([
-  ...['Kustomization', 'kustomization.yml', 'marked.yaml'].flatMap((f) => [`${SETTERS}original/${f}`, `${SETTERS}expected/${f}`]),
+  ...['Kustomization', 'kustomization.yml', 'marked.yaml'].flatMap((f) => [
+    `${SETTERS}original/${f}`,
+    `${SETTERS}expected/${f}`,
+  ]),
   ...['otherns.yaml', 'unmarked.yaml', 'test.yaml'].map((f) => `${SETTERS}original/${f}`),
   `${POLICY}appconfig/deploy.yaml`,
   `${POLICY}appconfig-setters-expected/deploy.yaml`,
-  ...['yes', 'no'].flatMap((d) => [`${POLICY}pathconfig/${d}/deploy.yaml`, `${POLICY}pathconfig-expected/${d}/deploy.yaml`]),
+  ...['yes', 'no'].flatMap((d) => [
+    `${POLICY}pathconfig/${d}/deploy.yaml`,
+    `${POLICY}pathconfig-expected/${d}/deploy.yaml`,
+  ]),
   ...['deployment.yaml', 'cronjob.yaml'].flatMap((f) => [
     `${REPLACE}original/${f}`,
     `${REPLACE}expected/${f}`,
@@ -51,9 +59,14 @@ const WITH_DIGEST = {
 };
 
 const policyKustomize = (text: string, file: string) =>
-  kustomizeEditor.write(text, { kind: 'kustomize', image: 'container', setName: true }, POLICY_IMAGE, file).text;
+  kustomizeEditor.write(text, { kind: 'kustomize', image: 'container', setName: true }, POLICY_IMAGE, file)
+    .text;
 
-const container = (name: string, setName = false) => ({ kind: 'kubernetes' as const, container: name, setName });
+const container = (name: string, setName = false) => ({
+  kind: 'kubernetes' as const,
+  container: name,
+  setName,
+});
 
 describe('setters pair', () => {
   it('updates newName and newTag of Kustomization exactly as expected, markers included', () => {
@@ -97,14 +110,20 @@ describe('setters pair', () => {
       expect(existsSync(join(ROOT, SETTERS, 'expected', name))).toBe(false);
     }
     const unmarked = fixture(`${SETTERS}original/unmarked.yaml`);
-    expect(kubernetesEditor.write(unmarked, container('c'), UNCHANGED_IMAGE, 'unmarked.yaml').text).toBe(unmarked);
+    expect(kubernetesEditor.write(unmarked, container('c'), UNCHANGED_IMAGE, 'unmarked.yaml').text).toBe(
+      unmarked,
+    );
   });
 
   it('throws a ManifestError, not a crash, on a file that is a bare string', () => {
     const text = fixture(`${SETTERS}original/test.yaml`);
     expect(() => kubernetesEditor.read(text, container('c'), 'test.yaml')).toThrow(ManifestError);
     expect(() =>
-      yamlPathEditor.read(text, { kind: 'yaml', path: 'spec.image', value: 'reference', setName: false }, 'test.yaml'),
+      yamlPathEditor.read(
+        text,
+        { kind: 'yaml', path: 'spec.image', value: 'reference', setName: false },
+        'test.yaml',
+      ),
     ).toThrow(/the document root is a string scalar, not a mapping/);
   });
 });
@@ -124,9 +143,16 @@ describe('policy pairs', () => {
   });
 
   it('updates pathconfig only where a target points', () => {
-    const yes = kubernetesEditor.write(fixture(`${POLICY}pathconfig/yes/deploy.yaml`), container('hello'), hello, 'yes/deploy.yaml');
+    const yes = kubernetesEditor.write(
+      fixture(`${POLICY}pathconfig/yes/deploy.yaml`),
+      container('hello'),
+      hello,
+      'yes/deploy.yaml',
+    );
     expect(yes.text).toBe(fixture(`${POLICY}pathconfig-expected/yes/deploy.yaml`));
-    expect(fixture(`${POLICY}pathconfig/no/deploy.yaml`)).toBe(fixture(`${POLICY}pathconfig-expected/no/deploy.yaml`));
+    expect(fixture(`${POLICY}pathconfig/no/deploy.yaml`)).toBe(
+      fixture(`${POLICY}pathconfig-expected/no/deploy.yaml`),
+    );
   });
 });
 
@@ -142,7 +168,9 @@ describe('replace and leave pairs', () => {
     const original = fixture(`${REPLACE}commented/deployment.yaml`);
     const reindented = fixture(`${REPLACE}commented-expected/deployment.yaml`);
     const out = kubernetesEditor.write(original, container('c'), used110, 'deployment.yaml').text;
-    expect(out).toBe(original.replace('used:v1.0.0 # the comment must stay!', 'used:v1.1.0 # the comment must stay!'));
+    expect(out).toBe(
+      original.replace('used:v1.0.0 # the comment must stay!', 'used:v1.1.0 # the comment must stay!'),
+    );
     expect(out).not.toBe(reindented);
     const unindented = (text: string) => text.split('\n').map((line) => line.trimStart());
     expect(unindented(out)).toEqual(unindented(reindented));

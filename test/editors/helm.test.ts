@@ -1,7 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { helmEditor } from '#domain/editors/helm.ts';
 import { ManifestError } from '#domain/errors.ts';
 import type { EditSpec } from '#domain/targets.ts';
-import { describe, expect, it } from 'vitest';
 
 const spec = (path: string, more: Partial<EditSpec<'helm'>> = {}): EditSpec<'helm'> => ({
   kind: 'helm',
@@ -15,7 +15,11 @@ const spec = (path: string, more: Partial<EditSpec<'helm'>> = {}): EditSpec<'hel
 const image = { name: '123.dkr.ecr.eu-west-1.amazonaws.com/frontend', tag: '1.4.2' };
 const digest = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
-function write(text: string, s: EditSpec<'helm'>, desired: { name: string; tag: string; digest?: string } = image) {
+function write(
+  text: string,
+  s: EditSpec<'helm'>,
+  desired: { name: string; tag: string; digest?: string } = image,
+) {
   return helmEditor.write(text, s, desired, 'charts/app/values.yaml');
 }
 
@@ -97,7 +101,9 @@ describe('helmEditor.write on a mapping', () => {
   });
 
   it('quotes a tag that would otherwise read as a number', () => {
-    expect(write('image:\n  tag: 0.1\n', spec('image'), { ...image, tag: '0.10' }).text).toBe('image:\n  tag: "0.10"\n');
+    expect(write('image:\n  tag: 0.1\n', spec('image'), { ...image, tag: '0.10' }).text).toBe(
+      'image:\n  tag: "0.10"\n',
+    );
   });
 
   it('writes the digest key when pinning', () => {
@@ -109,7 +115,9 @@ describe('helmEditor.write on a mapping', () => {
 
   it('writes tag@digest when there is no digest key', () => {
     const text = 'image:\n  repository: r\n  tag: v1\n';
-    expect(write(text, spec('image'), { ...image, digest }).text).toBe(`image:\n  repository: r\n  tag: 1.4.2@${digest}\n`);
+    expect(write(text, spec('image'), { ...image, digest }).text).toBe(
+      `image:\n  repository: r\n  tag: 1.4.2@${digest}\n`,
+    );
   });
 
   it('keeps a digest inside the tag when the file already does so', () => {
@@ -137,7 +145,9 @@ describe('helmEditor.write on a mapping', () => {
   });
 
   it('edits a flow mapping in place', () => {
-    expect(write('image: { repository: r, tag: v1 }\n', spec('image')).text).toBe('image: { repository: r, tag: 1.4.2 }\n');
+    expect(write('image: { repository: r, tag: v1 }\n', spec('image')).text).toBe(
+      'image: { repository: r, tag: 1.4.2 }\n',
+    );
   });
 
   it('keeps CRLF, a BOM and a missing final newline', () => {
@@ -172,7 +182,9 @@ describe('helmEditor.write on a reference string', () => {
 
   it('writes the digest and the name when asked', () => {
     const out = write(VALUES, spec('backend.image', { setName: true }), { ...image, digest });
-    expect(out.text).toBe(VALUES.replace('registry.example.com:5000/backend:2.0.0@sha256:old', `${image.name}:1.4.2@${digest}`));
+    expect(out.text).toBe(
+      VALUES.replace('registry.example.com:5000/backend:2.0.0@sha256:old', `${image.name}:1.4.2@${digest}`),
+    );
   });
 
   it('edits a folded block scalar on its content line', () => {
@@ -190,7 +202,9 @@ describe('helmEditor errors', () => {
 
   it('throws when the path names a list', () => {
     const e = error(() => write('images:\n  - a:1\n', spec('images')));
-    expect(e.message).toMatch(/`images` is a list; point the path at the mapping that holds `tag` or at a `repo:tag` string/);
+    expect(e.message).toMatch(
+      /`images` is a list; point the path at the mapping that holds `tag` or at a `repo:tag` string/,
+    );
   });
 
   it('throws naming the anchor when the path is an alias', () => {

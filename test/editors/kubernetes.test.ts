@@ -1,7 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { kubernetesEditor } from '#domain/editors/kubernetes.ts';
 import { ManifestError } from '#domain/errors.ts';
 import type { EditSpec } from '#domain/targets.ts';
-import { describe, expect, it } from 'vitest';
 
 const spec = (container: string, more: Partial<EditSpec<'kubernetes'>> = {}): EditSpec<'kubernetes'> => ({
   kind: 'kubernetes',
@@ -12,7 +12,11 @@ const spec = (container: string, more: Partial<EditSpec<'kubernetes'>> = {}): Ed
 const image = { name: '123.dkr.ecr.eu-west-1.amazonaws.com/web', tag: '1.4.2' };
 const digest = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
-function write(text: string, s: EditSpec<'kubernetes'>, desired: { name: string; tag: string; digest?: string } = image) {
+function write(
+  text: string,
+  s: EditSpec<'kubernetes'>,
+  desired: { name: string; tag: string; digest?: string } = image,
+) {
   return kubernetesEditor.write(text, s, desired, 'apps/web.yaml');
 }
 
@@ -102,7 +106,8 @@ describe('kubernetesEditor.write', () => {
   });
 
   it('finds containers of any custom resource and of List items', () => {
-    const crd = 'apiVersion: x/v1\nkind: Worker\nmetadata:\n  name: w\nspec:\n  containers:\n    - image: app\n      name: web\n';
+    const crd =
+      'apiVersion: x/v1\nkind: Worker\nmetadata:\n  name: w\nspec:\n  containers:\n    - image: app\n      name: web\n';
     expect(write(crd, spec('web')).text).toBe(crd.replace('image: app', 'image: app:1.4.2'));
     const list =
       'kind: List\nitems:\n- kind: Pod\n  metadata: {name: a}\n  spec:\n    ephemeralContainers:\n    - name: web\n      image: app:1\n';
@@ -118,7 +123,8 @@ describe('kubernetesEditor.write', () => {
   });
 
   it('keeps a registry port byte for byte', () => {
-    const text = 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: 10.42.0.1:30000/test-image:1.0.0\n';
+    const text =
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: 10.42.0.1:30000/test-image:1.0.0\n';
     expect(write(text, spec('web')).text).toBe(text.replace(':1.0.0', ':1.4.2'));
   });
 
@@ -131,13 +137,16 @@ describe('kubernetesEditor.write', () => {
   });
 
   it('edits a folded image on its content line', () => {
-    const text = 'kind: Pod\nspec:\n  containers:\n    - name: web\n      image: >-\n        r:5000/web:latest\n      ports: []\n';
+    const text =
+      'kind: Pod\nspec:\n  containers:\n    - name: web\n      image: >-\n        r:5000/web:latest\n      ports: []\n';
     expect(write(text, spec('web')).text).toBe(text.replace('web:latest', 'web:1.4.2'));
   });
 
   it('keeps CRLF, a BOM and a missing final newline', () => {
     const text = '\uFEFFkind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: r/web:1';
-    expect(write(text, spec('web')).text).toBe('\uFEFFkind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: r/web:1.4.2');
+    expect(write(text, spec('web')).text).toBe(
+      '\uFEFFkind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: r/web:1.4.2',
+    );
   });
 
   it('searches every document and narrows by resource kind and name', () => {
@@ -149,7 +158,9 @@ describe('kubernetesEditor.write', () => {
       'apps/web.yaml at containers[name=web]: ambiguous: 2 containers are named `web`: document 0 Deployment/frontend at spec.template.spec.containers[name=web]; document 1 CronJob/nightly at spec.jobTemplate.spec.template.spec.containers[name=web]; narrow the target with resource: { kind, name }',
     );
     const out = write(text, spec('web', { resource: { kind: 'CronJob' } }));
-    expect(out.location).toBe('spec.jobTemplate.spec.template.spec.containers[name=web].image (document 1, CronJob/nightly)');
+    expect(out.location).toBe(
+      'spec.jobTemplate.spec.template.spec.containers[name=web].image (document 1, CronJob/nightly)',
+    );
     expect(out.text).toBe(`${DEPLOYMENT}---\n${CRONJOB.replace('web:1.4.1"', 'web:1.4.2"')}`);
     expect(write(text, spec('web', { resource: { name: 'frontend' } })).location).toMatch(/document 0/);
   });
@@ -163,7 +174,9 @@ describe('kubernetesEditor.write', () => {
 
   it('throws when the container exists only in other resources', () => {
     const e = error(() => write(DEPLOYMENT, spec('web', { resource: { kind: 'StatefulSet' } })));
-    expect(e.message).toMatch(/container `web` exists only in Deployment\/frontend, none of which matches resource \{ kind: StatefulSet \}; fix the target's resource/);
+    expect(e.message).toMatch(
+      /container `web` exists only in Deployment\/frontend, none of which matches resource \{ kind: StatefulSet \}; fix the target's resource/,
+    );
   });
 
   it('throws when the file has no container lists', () => {
@@ -172,19 +185,27 @@ describe('kubernetesEditor.write', () => {
   });
 
   it('throws when the container has no image', () => {
-    const e = error(() => write('kind: Pod\nspec:\n  containers:\n  - name: web\n    args: []\n', spec('web')));
+    const e = error(() =>
+      write('kind: Pod\nspec:\n  containers:\n  - name: web\n    args: []\n', spec('web')),
+    );
     expect(e.message).toMatch(/container `web` has no `image` key \(keys: name, args\)/);
   });
 
   it('throws naming the anchor when the image is an alias', () => {
     const text = 'kind: Pod\nx: &img r/web:1\nspec:\n  containers:\n  - name: web\n    image: *img\n';
-    expect(error(() => write(text, spec('web'))).message).toMatch(/is an alias \(\*img\) of another value; edit the value anchored as &img/);
+    expect(error(() => write(text, spec('web'))).message).toMatch(
+      /is an alias \(\*img\) of another value; edit the value anchored as &img/,
+    );
   });
 
   it('throws when the image holds no name and setName is off', () => {
     const text = 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: ""\n';
-    expect(error(() => write(text, spec('web'))).message).toMatch(/holds no image name to keep; enable setName/);
-    expect(write(text, spec('web', { setName: true })).text).toBe(text.replace('""', `"${image.name}:1.4.2"`));
+    expect(error(() => write(text, spec('web'))).message).toMatch(
+      /holds no image name to keep; enable setName/,
+    );
+    expect(write(text, spec('web', { setName: true })).text).toBe(
+      text.replace('""', `"${image.name}:1.4.2"`),
+    );
   });
 
   it('throws on invalid YAML naming the file', () => {

@@ -1,13 +1,21 @@
+import { describe, expect, it } from 'vitest';
 import { kustomizeEditor } from '#domain/editors/kustomize.ts';
 import { ManifestError } from '#domain/errors.ts';
 import type { EditSpec } from '#domain/targets.ts';
-import { describe, expect, it } from 'vitest';
 
-const spec = (image: string, setName = false): EditSpec<'kustomize'> => ({ kind: 'kustomize', image, setName });
+const spec = (image: string, setName = false): EditSpec<'kustomize'> => ({
+  kind: 'kustomize',
+  image,
+  setName,
+});
 const app = { name: '123.dkr.ecr.eu-west-1.amazonaws.com/my-app', tag: '1.4.2' };
 const digest = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
-function write(text: string, s = spec('my-app'), image: { name: string; tag: string; digest?: string } = app) {
+function write(
+  text: string,
+  s = spec('my-app'),
+  image: { name: string; tag: string; digest?: string } = app,
+) {
   return kustomizeEditor.write(text, s, image, 'overlays/dev/kustomization.yaml');
 }
 
@@ -84,7 +92,8 @@ describe('kustomizeEditor.write', () => {
   });
 
   it('inserts a missing newTag after the last key of the entry, with its indentation', () => {
-    const text = 'images:\n  - name: redis\n    newName: mirror/redis # mirrored\n  - name: b\n    newTag: x\n';
+    const text =
+      'images:\n  - name: redis\n    newName: mirror/redis # mirrored\n  - name: b\n    newTag: x\n';
     expect(write(text, spec('redis')).text).toBe(
       'images:\n  - name: redis\n    newName: mirror/redis # mirrored\n    newTag: 1.4.2\n  - name: b\n    newTag: x\n',
     );
@@ -93,17 +102,24 @@ describe('kustomizeEditor.write', () => {
   it('inserts into a flow entry before its closing brace', () => {
     const text = 'images:\n- {name: my-app, newName: r/my-app}\n';
     expect(write(text).text).toBe('images:\n- {name: my-app, newName: r/my-app, newTag: 1.4.2}\n');
-    expect(write('images: [{name: my-app, newTag: v1}]\n').text).toBe('images: [{name: my-app, newTag: 1.4.2}]\n');
+    expect(write('images: [{name: my-app, newTag: v1}]\n').text).toBe(
+      'images: [{name: my-app, newTag: 1.4.2}]\n',
+    );
   });
 
   it('inserts with CRLF line endings and without adding a final newline', () => {
     const text = '\uFEFFimages:\r\n- name: my-app\r\n  newName: r/my-app';
-    expect(write(text).text).toBe('\uFEFFimages:\r\n- name: my-app\r\n  newName: r/my-app\r\n  newTag: 1.4.2');
+    expect(write(text).text).toBe(
+      '\uFEFFimages:\r\n- name: my-app\r\n  newName: r/my-app\r\n  newTag: 1.4.2',
+    );
   });
 
   it('writes newName with setName, replacing or inserting it', () => {
     expect(write(BASE, spec('my-app', true)).text).toBe(
-      BASE.replace('newName: registry.example.com/my-app', `newName: ${app.name}`).replace('1.4.1 #', '1.4.2 #'),
+      BASE.replace('newName: registry.example.com/my-app', `newName: ${app.name}`).replace(
+        '1.4.1 #',
+        '1.4.2 #',
+      ),
     );
     expect(write('images:\n- name: my-app\n  newTag: v1\n', spec('my-app', true)).text).toBe(
       `images:\n- name: my-app\n  newTag: 1.4.2\n  newName: ${app.name}\n`,
@@ -138,7 +154,8 @@ describe('kustomizeEditor.write', () => {
   });
 
   it('searches every kustomization document of a multi-document file', () => {
-    const text = 'kind: ConfigMap\n---\nimages:\n- name: a\n  newTag: v1\n---\nimages:\n- name: my-app\n  newTag: v1\n';
+    const text =
+      'kind: ConfigMap\n---\nimages:\n- name: a\n  newTag: v1\n---\nimages:\n- name: my-app\n  newTag: v1\n';
     const out = write(text);
     expect(out.text).toBe(text.replace(/v1\n$/, '1.4.2\n'));
     expect(out.location).toBe('images[name=my-app].newTag (document 2)');
@@ -147,13 +164,15 @@ describe('kustomizeEditor.write', () => {
   it('throws when no entry has the image name, listing the names found', () => {
     const e = error(() => write(BASE, spec('nope')));
     expect(e.message).toBe(
-      'overlays/dev/kustomization.yaml at images[name=nope]: no `images` entry has name `nope` (names found: other, my-app); add the entry or fix the target\'s image',
+      "overlays/dev/kustomization.yaml at images[name=nope]: no `images` entry has name `nope` (names found: other, my-app); add the entry or fix the target's image",
     );
   });
 
   it('throws when several entries have the image name', () => {
     const e = error(() => write('images:\n- name: my-app\n  newTag: a\n- name: my-app\n  newTag: b\n'));
-    expect(e.message).toMatch(/2 `images` entries have name `my-app` \(document 0 images\[0\], document 0 images\[1\]\)/);
+    expect(e.message).toMatch(
+      /2 `images` entries have name `my-app` \(document 0 images\[0\], document 0 images\[1\]\)/,
+    );
   });
 
   it('throws when the file has no images list', () => {
@@ -161,12 +180,16 @@ describe('kustomizeEditor.write', () => {
   });
 
   it('throws when images is not a list', () => {
-    expect(error(() => write('images:\n  my-app: v1\n')).message).toMatch(/`images` in document 0 is a mapping/);
+    expect(error(() => write('images:\n  my-app: v1\n')).message).toMatch(
+      /`images` in document 0 is a mapping/,
+    );
   });
 
   it('throws naming the anchor when newTag is an alias', () => {
     const text = 'x: &t v1\nimages:\n- name: my-app\n  newTag: *t\n';
-    expect(error(() => write(text)).message).toMatch(/is an alias \(\*t\) of another value; edit the value anchored as &t/);
+    expect(error(() => write(text)).message).toMatch(
+      /is an alias \(\*t\) of another value; edit the value anchored as &t/,
+    );
   });
 
   it('throws when newTag is not a scalar', () => {

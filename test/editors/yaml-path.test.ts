@@ -1,7 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { yamlPathEditor } from '#domain/editors/yaml-path.ts';
 import { ManifestError } from '#domain/errors.ts';
 import type { EditSpec } from '#domain/targets.ts';
-import { describe, expect, it } from 'vitest';
 
 const spec = (path: string, more: Partial<EditSpec<'yaml'>> = {}): EditSpec<'yaml'> => ({
   kind: 'yaml',
@@ -13,7 +13,11 @@ const spec = (path: string, more: Partial<EditSpec<'yaml'>> = {}): EditSpec<'yam
 const image = { name: '123.dkr.ecr.eu-west-1.amazonaws.com/app', tag: '1.4.2' };
 const digest = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
-function write(text: string, s: EditSpec<'yaml'>, desired: { name: string; tag: string; digest?: string } = image) {
+function write(
+  text: string,
+  s: EditSpec<'yaml'>,
+  desired: { name: string; tag: string; digest?: string } = image,
+) {
   return yamlPathEditor.write(text, s, desired, 'deploy/app.yaml');
 }
 
@@ -113,7 +117,8 @@ describe('yamlPathEditor.write', () => {
   });
 
   it('narrows to one document and names it in the location', () => {
-    const text = 'kind: A\nmetadata: {name: a}\nimage: r/a:1\n---\nkind: B\nmetadata: {name: b}\nimage: r/b:1\n';
+    const text =
+      'kind: A\nmetadata: {name: a}\nimage: r/a:1\n---\nkind: B\nmetadata: {name: b}\nimage: r/b:1\n';
     const out = write(text, spec('image', { document: 1 }));
     expect(out.text).toBe(text.replace('r/b:1', 'r/b:1.4.2'));
     expect(out.location).toBe('image (document 1, B/b)');
@@ -132,7 +137,9 @@ describe('yamlPathEditor.write', () => {
     const e = error(() => write(CR, spec('spec.containers[name=api].image')));
     expect(e.file).toBe('deploy/app.yaml');
     expect(e.location).toBe('spec.containers[name=api].image');
-    expect(e.message).toMatch(/not found: `spec.containers` has no entry with name=api \(name values: web, side\)/);
+    expect(e.message).toMatch(
+      /not found: `spec.containers` has no entry with name=api \(name values: web, side\)/,
+    );
   });
 
   it('throws when the path names a mapping', () => {

@@ -1,4 +1,6 @@
-import { ManifestError } from '#domain/errors.ts';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   applyChanges,
   child,
@@ -13,8 +15,7 @@ import {
   withTagAndDigest,
   type YamlFile,
 } from '#domain/editors/yaml-source.ts';
-import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { ManifestError } from '#domain/errors.ts';
 
 function at(file: YamlFile, path: string, document?: number): Located {
   return locateUnique(file, path, document);
@@ -75,12 +76,15 @@ describe('parsePath', () => {
     ]);
   });
 
-  it.each(['', 'a..b', 'a.', '.a', 'a[x]', 'a[0', 'a[0]b', 'a\\'])('rejects %j naming the file and the path', (path) => {
-    const e = error(() => parsePath(path, 'values.yaml'));
-    expect(e.file).toBe('values.yaml');
-    expect(e.location).toBe(path);
-    expect(e.message).toMatch(/invalid path/);
-  });
+  it.each(['', 'a..b', 'a.', '.a', 'a[x]', 'a[0', 'a[0]b', 'a\\'])(
+    'rejects %j naming the file and the path',
+    (path) => {
+      const e = error(() => parsePath(path, 'values.yaml'));
+      expect(e.file).toBe('values.yaml');
+      expect(e.location).toBe(path);
+      expect(e.message).toMatch(/invalid path/);
+    },
+  );
 
   it('formats back what it parses', () => {
     for (const path of ['a.b[0].c', 'x[name=web].image', 'a\\.b.c', '[2].x']) {
@@ -170,7 +174,9 @@ describe('readsBackPlain', () => {
 
 describe('applyChanges: replacing a scalar', () => {
   it('replaces only the value bytes and keeps the inline comment', () => {
-    expect(set('a:\n  tag: 1.0.0 # keep me\n  x: 1\n', 'a.tag', 'v2')).toBe('a:\n  tag: v2 # keep me\n  x: 1\n');
+    expect(set('a:\n  tag: 1.0.0 # keep me\n  x: 1\n', 'a.tag', 'v2')).toBe(
+      'a:\n  tag: v2 # keep me\n  x: 1\n',
+    );
   });
 
   it('keeps double and single quotes', () => {
@@ -189,9 +195,19 @@ describe('applyChanges: replacing a scalar', () => {
     expect(set('tag: 0.1\n', 'tag', 'v0.2')).toBe('tag: v0.2\n');
   });
 
-  it('leaves the text untouched when the value is already there', () => {
-    const text = 'tag: 0.10\n';
-    expect(set(text, 'tag', '0.10')).toBe(text);
+  it('leaves the text untouched when the value is already there as a string', () => {
+    for (const text of ['tag: v0.10\n', 'tag: "0.10"\n', "tag: '0.10'\n", 'tag: >-\n  0.10\n']) {
+      expect(set(text, 'tag', text.includes('v0') ? 'v0.10' : '0.10')).toBe(text);
+    }
+  });
+
+  it('quotes a plain value that holds the right text but reads as a number', () => {
+    expect(set('tag: 1.10\n', 'tag', '1.10')).toBe('tag: "1.10"\n');
+  });
+
+  it('reads a null as no value and replaces it', () => {
+    expect(set('tag: ~\n', 'tag', 'v1')).toBe('tag: v1\n');
+    expect(set('tag: null # none\n', 'tag', 'v1')).toBe('tag: v1 # none\n');
   });
 
   it('fills an empty value, keeping a following comment apart', () => {
@@ -201,7 +217,9 @@ describe('applyChanges: replacing a scalar', () => {
 
   it('edits a one-line folded or literal block scalar on its content line', () => {
     expect(set('image: >-\n  repo:1.0\nx: 1\n', 'image', 'repo:2.0')).toBe('image: >-\n  repo:2.0\nx: 1\n');
-    expect(set('image: |\n    repo:1.0\n\nx: 1\n', 'image', 'repo:2.0')).toBe('image: |\n    repo:2.0\n\nx: 1\n');
+    expect(set('image: |\n    repo:1.0\n\nx: 1\n', 'image', 'repo:2.0')).toBe(
+      'image: |\n    repo:2.0\n\nx: 1\n',
+    );
   });
 
   it('refuses a block scalar of several lines', () => {
@@ -232,7 +250,9 @@ describe('applyChanges: replacing a scalar', () => {
 
   it('names the anchor to edit when the target is an alias', () => {
     const e = error(() => set('base: &v v1\ntag: *v\n', 'tag', 'v2'));
-    expect(e.message).toMatch(/`tag` is an alias \(\*v\) of another value; edit the value anchored as &v at line 1, column 10 instead/);
+    expect(e.message).toMatch(
+      /`tag` is an alias \(\*v\) of another value; edit the value anchored as &v at line 1, column 10 instead/,
+    );
   });
 
   it('refuses to edit a value that aliases elsewhere reuse', () => {
@@ -284,6 +304,11 @@ describe('applyChanges: inserting keys', () => {
     ).toBe('- name: a\n  newTag: v1\n  digest: sha256:abc\n');
   });
 
+  it('refuses when the last value is a block scalar', () => {
+    const e = error(() => insert('m:\n  a: 1\n  p: |\n    text\n\n  # c\n', 'm', [['t', 'v']]));
+    expect(e.message).toMatch(/cannot add `t` to `m`: its last value spans several lines/);
+  });
+
   it('refuses when the last entry holds a nested block', () => {
     const e = error(() => insert('m:\n  a: 1\n  b:\n    c: 2\n', 'm', [['t', 'v']]));
     expect(e.message).toMatch(/cannot add `t` to `m`: its last entry holds a nested block/);
@@ -308,7 +333,10 @@ describe('applyChanges: self-check', () => {
 });
 
 describe('locateUnique', () => {
-  const file = parseYamlFile('kind: A\nmetadata: {name: a}\nspec: {image: x}\n---\nkind: B\nmetadata: {name: b}\nspec: {image: y}\n', 'm.yaml');
+  const file = parseYamlFile(
+    'kind: A\nmetadata: {name: a}\nspec: {image: x}\n---\nkind: B\nmetadata: {name: b}\nspec: {image: y}\n',
+    'm.yaml',
+  );
 
   it('refuses a path found in several documents and lists them', () => {
     const e = error(() => locateUnique(file, 'spec.image'));
@@ -322,7 +350,9 @@ describe('locateUnique', () => {
   });
 
   it('refuses a document index that does not exist', () => {
-    expect(error(() => locateUnique(file, 'spec.image', 2)).message).toMatch(/document 2 does not exist: the file has 2 documents \(0 to 1\)/);
+    expect(error(() => locateUnique(file, 'spec.image', 2)).message).toMatch(
+      /document 2 does not exist: the file has 2 documents \(0 to 1\)/,
+    );
   });
 
   it('says per document why the path is missing', () => {
@@ -352,4 +382,62 @@ it('documentRoot and child give the nodes of a document', () => {
   const file = parseYamlFile('a:\n  b: 1\n', 'f.yaml');
   const root = documentRoot(file, 0)!;
   expect(child(child(root, 'a')!, 'b')?.display).toBe('a.b');
+});
+
+describe('applyChanges: any valid tag in any style', () => {
+  const traps = [
+    '1.10',
+    '0.1',
+    '1e3',
+    '1E3',
+    '0x1F',
+    '012',
+    '08',
+    '1_000',
+    'yes',
+    'No',
+    'ON',
+    'off',
+    'y',
+    'N',
+    'true',
+    'null',
+    'Null',
+    'NaN',
+    '2001-12-14',
+    '.5',
+    '1.',
+    '0o17',
+    '0b1',
+  ];
+  const tag = fc.oneof(fc.constantFrom(...traps), fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,12}$/));
+  const templates = [
+    'a: 1 # x\ntag: v1 # c\nb: 2\n',
+    "tag: 'v1'\n",
+    'tag: "v1"\n',
+    'img: {repo: r, tag: v1}\n',
+    'tag: >-\n  v1\n',
+    'tag: 0.1\n',
+  ];
+  const path = (template: string) => (template.startsWith('img') ? 'img.tag' : 'tag');
+
+  it('reads back as the same string in YAML 1.2 and 1.1, is idempotent and touches one line', () => {
+    fc.assert(
+      fc.property(tag, fc.constantFrom(...templates), (value, template) => {
+        const out = set(template, path(template), value);
+        const read = (version: '1.1' | '1.2') => {
+          const js = parse(out, { version });
+          return template.startsWith('img') ? js.img.tag : js.tag;
+        };
+        expect(read('1.2')).toBe(value);
+        expect(read('1.1')).toBe(value);
+        expect(set(out, path(template), value)).toBe(out);
+        const before = template.split('\n');
+        const after = out.split('\n');
+        expect(after).toHaveLength(before.length);
+        expect(after.filter((line, i) => line !== before[i]).length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 400 },
+    );
+  });
 });

@@ -163,5 +163,5 @@ describe('buildFunction', () => {
     // Loading runs every module's top-level code: a require() the bundle cannot satisfy fails here.
     const loaded = (await import(pathToFileURL(result.handlerFile).href)) as Record<string, unknown>;
     expect(typeof loaded.handler).toBe('function');
-  });
+  }, 120_000);
 });

@@ -337,12 +337,13 @@ export function expectScalar(file: YamlFile, at: Located, location: string): Sca
 
 /**
  * What a scalar holds as text. A plain scalar is read from its source, so `tag: 0.10` reads as
- * `0.10` even though YAML would make it the number 0.1.
+ * `0.10` even though YAML would make it the number 0.1; a null reads as the empty string.
  */
 export function scalarText(file: YamlFile, scalar: Scalar): string {
   const [start, end] = scalar.range ?? [0, 0];
   if (scalar.type === 'PLAIN') {
-    if (scalar.value === null && start === end) return '';
+    // `tag:`, `tag: ~` and `tag: null` all mean "no value" to every YAML reader.
+    if (scalar.value === null) return '';
     const raw = file.text.slice(start, end);
     return raw.includes('\n') ? String(scalar.source ?? scalar.value) : raw;
   }
@@ -391,7 +392,11 @@ function scalarSplice(
 ): { splice: Splice; patch: Patch } | undefined {
   const { at, value } = change;
   const scalar = expectScalar(file, at, location);
-  if (scalarText(file, scalar) === value) return undefined;
+  // Already there, and read as a string: nothing to do. A plain `tag: 1.10` holding the right text
+  // is still rewritten, as `"1.10"`, because YAML reads it as the number 1.1.
+  const alwaysString = scalar.type !== undefined && scalar.type !== 'PLAIN';
+  if (scalarText(file, scalar) === value && (alwaysString || readsBackPlain(value, at.inFlow)))
+    return undefined;
   const [start, end] = scalar.range ?? [0, 0];
   const raw = file.text.slice(start, end);
   const patch = { doc: at.doc, path: at.path, value };
@@ -501,6 +506,8 @@ function insertionSplice(
 
   if (!isScalar(lastValue)) throw fail('its last entry holds a nested block');
   const valueEnd = lastValue.range[1];
+  if (text.slice(lastValue.range[0], valueEnd).includes('\n'))
+    throw fail('its last value spans several lines');
   const newline = text.indexOf('\n', valueEnd);
   const lineEnd = newline < 0 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
   const rest = text.slice(valueEnd, lineEnd);
