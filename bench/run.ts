@@ -27,7 +27,9 @@ for (const build of builds) {
   console.log(`${build.logicalId}`);
   console.log(`  bundle (minified)     ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`);
   const cold = coldInit(build.handlerFile);
-  console.log(`  cold init, import     median ${ms(median(cold.importMs))}, p90 ${ms(percentile(cold.importMs, 90))} (${COLD_RUNS} fresh processes)`);
+  console.log(
+    `  cold init, import     median ${ms(median(cold.importMs))}, p90 ${ms(percentile(cold.importMs, 90))} (${COLD_RUNS} fresh processes)`,
+  );
   console.log(`  cold init, process    median ${ms(median(cold.processMs))} (node start + import + exit)`);
   if (build.logicalId === 'ImageBumpFunction') await bumpLatency(build.handlerFile);
 }
@@ -54,16 +56,23 @@ async function bumpLatency(file: string): Promise<void> {
     process.env.FLOWKEEPER_CONFIG_FILE = example.config;
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     const { handler } = (await import(pathToFileURL(file).href)) as { handler: Handler };
-    const template = JSON.parse(readFileSync(new URL('../events/ecr-push-semver.json', import.meta.url), 'utf8'));
+    const template = JSON.parse(
+      readFileSync(new URL('../events/ecr-push-semver.json', import.meta.url), 'utf8'),
+    );
     const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 };
-    const event = (tag: string) => ({ ...template, id: randomUUID(), detail: { ...template.detail, 'image-tag': tag } });
+    const event = (tag: string) => ({
+      ...template,
+      id: randomUUID(),
+      detail: { ...template.detail, 'image-tag': tag },
+    });
 
     const commits: number[] = [];
     for (let i = 0; i < BUMP_EVENTS; i++) {
       const started = performance.now();
       const result = await handler(event(`1.5.${i}`), context);
       commits.push(performance.now() - started);
-      if (result.actions[0]?.type !== 'commit') throw new Error(`event ${i} did not commit: ${JSON.stringify(result)}`);
+      if (result.actions[0]?.type !== 'commit')
+        throw new Error(`event ${i} did not commit: ${JSON.stringify(result)}`);
     }
     const noops: number[] = [];
     for (let i = 0; i < BUMP_EVENTS; i++) {
@@ -71,8 +80,12 @@ async function bumpLatency(file: string): Promise<void> {
       await handler(event(`1.5.${BUMP_EVENTS - 1}`), context);
       noops.push(performance.now() - started);
     }
-    console.log(`  bump, local git       median ${ms(median(commits))}, p99 ${ms(percentile(commits, 99))} (${BUMP_EVENTS} events, 4 targets in one commit each)`);
-    console.log(`  no-op replay          median ${ms(median(noops))}, p99 ${ms(percentile(noops, 99))} (${BUMP_EVENTS} events)`);
+    console.log(
+      `  bump, local git       median ${ms(median(commits))}, p99 ${ms(percentile(commits, 99))} (${BUMP_EVENTS} events, 4 targets in one commit each)`,
+    );
+    console.log(
+      `  no-op replay          median ${ms(median(noops))}, p99 ${ms(percentile(noops, 99))} (${BUMP_EVENTS} events)`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

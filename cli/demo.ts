@@ -9,9 +9,15 @@ import { fromRoot } from './paths.ts';
 import { renderResult } from './render.ts';
 
 const STEPS: { event: string; caption: string }[] = [
-  { event: 'ecr-push-semver.json', caption: 'my-app:1.4.2 pushed → kustomize, Helm, ECS and workload on stg, one commit' },
+  {
+    event: 'ecr-push-semver.json',
+    caption: 'my-app:1.4.2 pushed → kustomize, Helm, ECS and workload on stg, one commit',
+  },
   { event: 'ecr-push-timestamp.json', caption: 'my-app-dev:dev-20260301093000-3f2a9c1 pushed → dev overlay' },
-  { event: 'ecr-push-semver-older.json', caption: 'my-app:1.4.1 arrives late → skipped, the policy decides order' },
+  {
+    event: 'ecr-push-semver-older.json',
+    caption: 'my-app:1.4.1 arrives late → skipped, the policy decides order',
+  },
   { event: 'ecr-push-semver.json', caption: 'the 1.4.2 event delivered again → nothing to do' },
   { event: 'ecr-push-digest-only.json', caption: 'a digest-only push → skipped' },
   { event: 'ecr-delete.json', caption: 'an image deleted → skipped' },
@@ -26,7 +32,9 @@ export async function runDemo(options: { keep?: string; out?: (text: string) => 
     const example = await createExampleRepository(dir);
     out(`Example manifests repository: ${example.repository} (branches main, dev, stg)\n`);
     for (const [index, step] of STEPS.entries()) {
-      out(`\n── ${index + 1}. ${step.caption}\n   npx flowkeeper invoke ImageBumpFunction --event events/${step.event}\n`);
+      out(
+        `\n── ${index + 1}. ${step.caption}\n   npx flowkeeper invoke ImageBumpFunction --event events/${step.event}\n`,
+      );
       const { result } = await invokeFunction({
         logicalId: 'ImageBumpFunction',
         eventFile: fromRoot('events', step.event),
@@ -41,7 +49,11 @@ export async function runDemo(options: { keep?: string; out?: (text: string) => 
       }
     }
     out('\n── git log --all\n');
-    out(await git(['log', '--all', '--graph', '--no-color', '--format=%h%d %s%n  %an <%ae>'], { cwd: example.repository }));
+    out(
+      await git(['log', '--all', '--graph', '--no-color', '--format=%h%d %s%n  %an <%ae>'], {
+        cwd: example.repository,
+      }),
+    );
     out('\n');
     if (options.keep) out(`\nKept in ${dir}\n`);
   } finally {

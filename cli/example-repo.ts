@@ -18,7 +18,11 @@ export async function createExampleRepository(dir: string): Promise<ExampleRepos
   const repository = join(root, 'manifests');
   await mkdir(root, { recursive: true });
   await cp(fromRoot('examples/manifests'), repository, { recursive: true, errorOnExist: true, force: false });
-  const env = { ...AUTHOR, GIT_COMMITTER_NAME: AUTHOR.GIT_AUTHOR_NAME, GIT_COMMITTER_EMAIL: AUTHOR.GIT_AUTHOR_EMAIL };
+  const env = {
+    ...AUTHOR,
+    GIT_COMMITTER_NAME: AUTHOR.GIT_AUTHOR_NAME,
+    GIT_COMMITTER_EMAIL: AUTHOR.GIT_AUTHOR_EMAIL,
+  };
   await git(['init', '--quiet', '--initial-branch=main'], { cwd: repository });
   await git(['add', '--all'], { cwd: repository });
   await git(['commit', '--quiet', '-m', 'Example manifests'], { cwd: repository, env });

@@ -76,7 +76,9 @@ async function readEvent(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read event file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(
+      `cannot read event file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   try {
     return JSON.parse(text);

@@ -97,7 +97,8 @@ async function example(args: string[]): Promise<Exit> {
 async function functions(): Promise<Exit> {
   for (const fn of listFunctions(await loadTemplate())) {
     process.stdout.write(`${fn.logicalId}  ${fn.codeUri}/${fn.entryPoints.join(',')} (${fn.handler})\n`);
-    for (const rule of fn.rules) process.stdout.write(`  rule ${rule.name}: ${JSON.stringify(rule.pattern)}\n`);
+    for (const rule of fn.rules)
+      process.stdout.write(`  rule ${rule.name}: ${JSON.stringify(rule.pattern)}\n`);
   }
   return 0;
 }

@@ -34,8 +34,17 @@ function renderAction(action: BumpAction): string[] {
         ...action.changes.map((c) => `  ${c.file}  ${c.target}  ${c.from} → ${c.to}`),
         action.diff.trimEnd(),
       ];
-    case 'skip':
-      return [`skip${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}: ${action.reason}`];
+    case 'parameter':
+      return [
+        `${action.dryRun ? 'dry run: would write' : 'wrote'} SSM parameter ${action.parameter}${action.version === undefined ? '' : ` (version ${action.version})`}`,
+        `  ${action.from ?? '(none)'} → ${action.to}`,
+      ];
+    case 'skip': {
+      const what = action.parameter
+        ? ` SSM parameter ${action.parameter}`
+        : `${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}`;
+      return [`skip${what}: ${action.reason}`];
+    }
   }
 }
 

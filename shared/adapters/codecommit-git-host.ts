@@ -112,7 +112,9 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
       try {
         content = utf8.decode(output.fileContent);
       } catch (error) {
-        throw new Error(`${place}: the file is not valid UTF-8 text and cannot be edited`, { cause: error });
+        throw new GitHostError('NotText', `${place}: the file is not valid UTF-8 text and cannot be edited`, {
+          cause: error,
+        });
       }
       return { content, commitId: output.commitId };
     },

@@ -30,7 +30,10 @@ export function createLocalGitHost(path: string): GitHost {
       const commitId = at ?? (await branchHead(dir, branch, path));
       const blob = await runGit(['cat-file', 'blob', `${commitId}:${file}`], { gitDir: dir });
       if (blob.code !== 0) {
-        throw new GitHostError('FileNotFound', `${file} does not exist on branch ${branch} of ${path} (commit ${commitId.slice(0, 12)})`);
+        throw new GitHostError(
+          'FileNotFound',
+          `${file} does not exist on branch ${branch} of ${path} (commit ${commitId.slice(0, 12)})`,
+        );
       }
       return { content: blob.stdout, commitId };
     },
@@ -59,9 +62,12 @@ export function createLocalGitHost(path: string): GitHost {
         env: identity,
       });
       const ref = `refs/heads/${request.branch}`;
-      const swap = await runGit(['update-ref', '-m', 'flowkeeper: image bump', ref, commitId, request.parentCommitId], {
-        gitDir: dir,
-      });
+      const swap = await runGit(
+        ['update-ref', '-m', 'flowkeeper: image bump', ref, commitId, request.parentCommitId],
+        {
+          gitDir: dir,
+        },
+      );
       if (swap.code !== 0) return { status: 'conflict' };
       if (worktree) await git(['read-tree', '-u', '-m', request.parentCommitId, commitId], { cwd: worktree });
       return { status: 'committed', commitId };

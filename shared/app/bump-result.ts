@@ -6,7 +6,7 @@ export interface BumpResult {
   actions: BumpAction[];
 }
 
-export type BumpAction = CommitAction | DryRunAction | SkipAction;
+export type BumpAction = CommitAction | DryRunAction | ParameterAction | SkipAction;
 
 export interface CommitAction {
   type: 'commit';
@@ -28,6 +28,17 @@ export interface DryRunAction {
   diff: string;
 }
 
+/** An SSM parameter target written (or, in a dry run, that would be). */
+export interface ParameterAction {
+  type: 'parameter';
+  parameter: string;
+  from: string | null;
+  to: string;
+  /** The new parameter version; absent in a dry run. */
+  version?: number;
+  dryRun?: true;
+}
+
 export interface SkipAction {
   type: 'skip';
   reason: string;
@@ -35,4 +46,5 @@ export interface SkipAction {
   branch?: string;
   file?: string;
   target?: string;
+  parameter?: string;
 }

@@ -51,6 +51,7 @@ export type GitHostErrorCode =
   | 'FileTooLarge'
   | 'CommitTooLarge'
   | 'InvalidPath'
+  | 'NotText'
   | 'WorkingTreeDirty';
 
 export class GitHostError extends Error {

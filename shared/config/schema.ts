@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { validRange } from 'semver';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config, TagPolicy } from '#config/types.ts';
 import { ConfigError } from '#domain/errors.ts';
 
@@ -51,8 +51,8 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   const lower = word.toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
     const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other);
     const prefix =
       Math.min(lower.length, other.length) >= 3 && (lower.startsWith(other) || other.startsWith(lower));
     const near = distance <= Math.max(1, Math.floor(candidate.length / 3));
@@ -107,7 +107,7 @@ const issueMessage: z.core.$ZodErrorMap = (issue) => {
 
 /**
  * A closed object: unknown keys are errors, one line per key. zod reports them in a single
- * issue, so the message holds one line per key, in the order of `keys` (see `formatIssues`).
+ * issue, so the message holds one line per key, in the order of `keys` (see `zodIssues`).
  */
 function closedObject<Shape extends z.core.$ZodLooseShape>(shape: Shape, expected = 'an object') {
   const known = Object.keys(shape);
@@ -351,8 +351,13 @@ const tagsInput = closedObject({
     })
     .optional(),
   order: z
-    .enum(['numeric', 'lexical'])
-    .meta({ description: 'How matching tags are compared. Only with `pattern`.', default: 'numeric' })
+    .enum(['numeric', 'lexical', 'push-time'])
+    .meta({
+      description:
+        'How tags are compared: `numeric` or `lexical` on `by` (only with `pattern`), or `push-time`: the ' +
+        'image pushed last to ECR wins, whatever its tag says (`pattern`, when given, only selects tags).',
+      default: 'numeric',
+    })
     .optional(),
   by: requiredText
     .meta({
@@ -376,7 +381,18 @@ const tags = tagsInput
     if (value.semver !== undefined && value.pattern !== undefined) {
       ctx.addIssue({ code: 'custom', message: 'set either semver or pattern, not both', path: [] });
     }
-    if (value.pattern === undefined) {
+    if (value.order === 'push-time') {
+      if (value.semver !== undefined || value.prerelease !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'push-time ordering does not combine with semver',
+          path: ['order'],
+        });
+      }
+      if (value.by !== undefined) {
+        ctx.addIssue({ code: 'custom', message: 'not used with push-time ordering', path: ['by'] });
+      }
+    } else if (value.pattern === undefined) {
       for (const key of ['order', 'by'] as const) {
         if (value[key] !== undefined)
           ctx.addIssue({ code: 'custom', message: 'only allowed with pattern', path: [key] });
@@ -400,14 +416,16 @@ const tags = tagsInput
   .transform(
     (value): TagPolicy => ({
       ordering:
-        value.pattern !== undefined
-          ? {
-              kind: 'pattern',
-              pattern: value.pattern,
-              order: value.order ?? 'numeric',
-              ...(value.by !== undefined && { by: value.by }),
-            }
-          : { kind: 'semver', range: value.semver ?? '*', prerelease: value.prerelease ?? false },
+        value.order === 'push-time'
+          ? { kind: 'push-time', ...(value.pattern !== undefined && { pattern: value.pattern }) }
+          : value.pattern !== undefined
+            ? {
+                kind: 'pattern',
+                pattern: value.pattern,
+                order: value.order === 'lexical' ? 'lexical' : 'numeric',
+                ...(value.by !== undefined && { by: value.by }),
+              }
+            : { kind: 'semver', range: value.semver ?? '*', prerelease: value.prerelease ?? false },
       include: value.include,
       exclude: value.exclude,
     }),
@@ -419,7 +437,8 @@ const tags = tagsInput
     allOf: [
       { not: { required: ['semver', 'pattern'] } },
       { not: { required: ['prerelease', 'pattern'] } },
-      { dependentRequired: { order: ['pattern'], by: ['pattern'] } },
+      { not: { required: ['semver', 'order'] } },
+      { dependentRequired: { by: ['pattern'] } },
     ],
   })
   .prefault({ semver: '*' });
@@ -446,6 +465,19 @@ const setName = z
   .meta({ description: 'Also write the image name (the `uri` of the image), not only tag and digest.' })
   .default(false);
 
+const scan = closedObject({
+  severity: z
+    .enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'])
+    .meta({ description: 'Lowest severity that blocks: a finding at or above it keeps the image out.' })
+    .default('HIGH'),
+})
+  .meta({
+    description:
+      'Scan gate: only images whose ECR scan completed without findings at or above `severity`. Gated ' +
+      'targets are bumped by the `ECR Image Scan` / `Inspector2 Scan` event instead of the push.',
+  })
+  .optional();
+
 /** The keys every target has, checked on their own when `kind` is unknown. */
 const targetBase = z.object({ ...location, setName });
 
@@ -460,6 +492,7 @@ const target = <Kind extends string, Shape extends z.core.$ZodLooseShape>(
     kind: z.literal(kind).meta({ description: 'Manifest kind.' }),
     ...shape,
     setName,
+    scan,
   }).meta({
     title: meta.title,
     description: meta.description,
@@ -467,10 +500,49 @@ const target = <Kind extends string, Shape extends z.core.$ZodLooseShape>(
   });
 };
 
+const PARAMETER_NAME = /^(?:\/[a-zA-Z0-9_.-]+(?:\/[a-zA-Z0-9_.-]+){0,14}|[a-zA-Z0-9_.-]+)$/;
+const parameterProblem = (name: string): string | undefined => {
+  if (name.length > 1011) return 'must be at most 1011 characters';
+  if (!PARAMETER_NAME.test(name)) {
+    return 'must be an SSM parameter name: letters, digits, "_", ".", "-", hierarchy levels separated by "/" with a leading "/" (at most 15 levels)';
+  }
+  if (/^\/?(aws|ssm)/i.test(name)) return 'must not start with "aws" or "ssm" (reserved by AWS)';
+  return undefined;
+};
+
+const parameterTarget = closedObject({
+  kind: z.literal('ssm').meta({ description: 'An SSM parameter instead of a file.' }),
+  parameter: checkedString(
+    (value) => parameterProblem(value) === undefined,
+    (value) => `${parameterProblem(value)} (got ${JSON.stringify(value)})`,
+  ).meta({ description: 'Name of the String parameter to write.', examples: ['/my-app/stg/image'] }),
+  value: z
+    .enum(['reference', 'tag'])
+    .meta({ description: 'Write the whole image reference, or the tag only.' })
+    .default('reference'),
+  setName: z
+    .boolean()
+    .meta({
+      description:
+        'Write the image name of the push (`uri`) even when the parameter already holds another name. ' +
+        'A new or empty parameter always gets it.',
+    })
+    .default(false),
+  scan,
+}).meta({
+  title: 'SSM parameter target',
+  description:
+    'An SSM String parameter holding the image reference, for ECS, CodePipeline or CloudFormation ' +
+    'consumers that read images from Parameter Store. Written only when the value changes.',
+  examples: [{ kind: 'ssm', parameter: '/my-app/stg/image' }],
+});
+
 const container = requiredText.meta({ description: 'Container name.', examples: ['web'] });
 const dottedPath = checkedString(
-  (value) => /^[^.[\]]+(?:\[\d+\])*(?:\.[^.[\]]+(?:\[\d+\])*)*$/.test(value),
-  (value) => `must be a dotted path such as spec.image or a.b[0].c (got ${JSON.stringify(value)})`,
+  (value) =>
+    /^[^.[\]]+(?:\[(?:\d+|[^\]=]+=[^\]]*)\])*(?:\.[^.[\]]+(?:\[(?:\d+|[^\]=]+=[^\]]*)\])*)*$/.test(value),
+  (value) =>
+    `must be a dotted path such as spec.image, a.b[0].c or spec.containers[name=web].image (got ${JSON.stringify(value)})`,
 );
 
 const targets = [
@@ -579,10 +651,8 @@ const targets = [
   ),
 ] as const;
 
-export const TARGET_KINDS = targets.map((option) => option.shape.kind.value);
-
 const updateTarget = z
-  .discriminatedUnion('kind', targets)
+  .discriminatedUnion('kind', [...targets, parameterTarget])
   .meta({ description: 'A manifest value to update; `kind` selects the manifest kind.' });
 
 // ---------------------------------------------------------------------------------------------
@@ -660,6 +730,7 @@ const SELECTORS: Record<string, string[]> = {
   imagedefinitions: ['container'],
   imagedetail: [],
   taskdefinition: ['container'],
+  ssm: [],
 };
 
 const sortedJson = (value: unknown): string =>
@@ -709,7 +780,21 @@ function crossReferenceIssues(input: Record<string, unknown>, baseDirectory: str
           message: `unknown repository ${JSON.stringify(t.repository)}; ${known}`,
         });
       }
-      const selector = typeof t.kind === 'string' ? SELECTORS[t.kind] : undefined;
+      if (t.kind === 'ssm') {
+        if (typeof t.parameter !== 'string') return;
+        const key = sortedJson(['ssm', t.parameter]);
+        const here = formatPath(['images', i, 'update', j]);
+        const first = targetsSeen.get(key);
+        if (first === undefined) targetsSeen.set(key, here);
+        else
+          issues.push({
+            path: ['images', i, 'update', j],
+            message: `duplicates ${first} (same SSM parameter)`,
+          });
+        return;
+      }
+      const selector =
+        typeof t.kind === 'string' && Object.hasOwn(SELECTORS, t.kind) ? SELECTORS[t.kind] : undefined;
       if (!selector) {
         const base = targetBase.safeParse(t, { error: issueMessage });
         for (const issue of base.error?.issues ?? []) {

@@ -15,8 +15,7 @@ export interface Config {
 
 export type RepositoryConfig =
   /** A git repository on disk (bare or not); `path` is absolute once loaded. */
-  | { provider: 'local'; path: string }
-  | { provider: 'codecommit'; name: string; region?: string };
+  { provider: 'local'; path: string } | { provider: 'codecommit'; name: string; region?: string };
 
 export interface CommitSettings {
   author: { name: string; email: string };

@@ -8,7 +8,9 @@ export function describeTarget(target: Target): string {
     case 'helm':
       return `helm ${target.path}`;
     case 'kubernetes': {
-      const scope = target.resource ? ` in ${target.resource.kind ?? '*'}/${target.resource.name ?? '*'}` : '';
+      const scope = target.resource
+        ? ` in ${target.resource.kind ?? '*'}/${target.resource.name ?? '*'}`
+        : '';
       return `container ${target.container}${scope}`;
     }
     case 'yaml':
@@ -19,5 +21,7 @@ export function describeTarget(target: Target): string {
       return 'imagedetail ImageURI';
     case 'taskdefinition':
       return `task definition container ${target.container}`;
+    case 'ssm':
+      return `SSM parameter ${target.parameter}`;
   }
 }

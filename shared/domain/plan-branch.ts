@@ -1,8 +1,8 @@
 import { describeTarget } from './describe-target.ts';
 import type { DesiredImage } from './editors/editor.ts';
 import { readTarget, writeTarget } from './editors/index.ts';
-import { decideUpgrade, type TagPolicy } from './tag-policy.ts';
-import type { DigestMode, Target } from './targets.ts';
+import { decideUpgrade, type PushTimes, type TagPolicy } from './tag-policy.ts';
+import type { DigestMode, FileTarget } from './targets.ts';
 
 /** The image an event announces, with the name to write when a target asks for it. */
 export interface PushedImage {
@@ -12,6 +12,8 @@ export interface PushedImage {
   name: string;
   tag: string;
   digest?: string;
+  /** ECR push time (epoch ms) when known. */
+  pushedAt?: number;
 }
 
 export interface ChangeRecord {
@@ -38,10 +40,23 @@ export interface BranchPlanInput {
   policy: TagPolicy;
   digest: DigestMode;
   /** Targets on one repository and branch. */
-  targets: Target[];
+  targets: FileTarget[];
   /** Current content of every file the targets name, all read at the same commit. */
   files: ReadonlyMap<string, string>;
   image: PushedImage;
+  /** Push times of the pushed and current tags, for `push-time` ordering. */
+  pushTimes?: PushTimes;
+}
+
+/** The tags the targets hold now (to look up push times before planning). */
+export function currentTags(targets: FileTarget[], files: ReadonlyMap<string, string>): string[] {
+  const tags = new Set<string>();
+  for (const target of targets) {
+    const text = files.get(target.file);
+    const tag = text === undefined ? undefined : readTarget(text, target).tag;
+    if (tag !== undefined) tags.add(tag);
+  }
+  return [...tags];
 }
 
 /**
@@ -58,14 +73,18 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     const text = working.get(target.file);
     if (text === undefined) throw new Error(`planBranch: ${target.file} was not read`);
     const current = readTarget(text, target);
-    const verdict = decideUpgrade(input.policy, current.tag, input.image.tag);
+    const verdict = decideUpgrade(input.policy, current.tag, input.image.tag, input.pushTimes);
     if (!verdict.ok) {
       plan.skips.push({ file: target.file, target: current.location, reason: verdict.reason });
       continue;
     }
     const outcome = writeTarget(text, target, desired);
     if (outcome.text === text) {
-      plan.skips.push({ file: target.file, target: outcome.location, reason: `${describeTarget(target)} already holds ${outcome.to}` });
+      plan.skips.push({
+        file: target.file,
+        target: outcome.location,
+        reason: `${describeTarget(target)} already holds ${outcome.to}`,
+      });
       continue;
     }
     working.set(target.file, outcome.text);

@@ -12,16 +12,37 @@ export interface TagPolicy {
 export type TagOrdering =
   | { kind: 'semver'; range: string; prerelease: boolean }
   /** `by` names a capture group of `pattern`; without it the whole match is compared. */
-  | { kind: 'pattern'; pattern: string; order: 'numeric' | 'lexical'; by?: string };
+  | { kind: 'pattern'; pattern: string; order: 'numeric' | 'lexical'; by?: string }
+  /** Newest ECR push wins; `pattern`, when given, only selects tags. */
+  | { kind: 'push-time'; pattern?: string };
+
+/** ECR push time (epoch ms) of the tags a `push-time` ordering compares. */
+export type PushTimes = ReadonlyMap<string, number>;
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
+
+/** The best of `tags` under the policy (selected ones only), or undefined when none is selected. */
+export function newestTag(
+  policy: TagPolicy,
+  tags: Iterable<string>,
+  pushTimes?: PushTimes,
+): string | undefined {
+  let best: string | undefined;
+  for (const tag of tags) {
+    if (!selectTag(policy, tag).ok) continue;
+    if (best === undefined || (compareTags(policy.ordering, tag, best, pushTimes) ?? 0) > 0) best = tag;
+  }
+  return best;
+}
 
 /** Whether the policy accepts `tag` at all (range, pattern, include/exclude). */
 export function selectTag(policy: TagPolicy, tag: string): Verdict {
   const excluded = policy.exclude.find((re) => new RegExp(re).test(tag));
   if (excluded !== undefined) return reject(`tag ${tag} matches exclude pattern /${excluded}/`);
   if (policy.include.length > 0 && !policy.include.some((re) => new RegExp(re).test(tag))) {
-    return reject(`tag ${tag} matches no include pattern (${policy.include.map((r) => `/${r}/`).join(', ')})`);
+    return reject(
+      `tag ${tag} matches no include pattern (${policy.include.map((r) => `/${r}/`).join(', ')})`,
+    );
   }
   const { ordering } = policy;
   if (ordering.kind === 'semver') {
@@ -32,6 +53,12 @@ export function selectTag(policy: TagPolicy, tag: string): Verdict {
     }
     if (!semver.satisfies(version, ordering.range, { includePrerelease: ordering.prerelease })) {
       return reject(`tag ${tag} is outside the range ${ordering.range}`);
+    }
+    return { ok: true };
+  }
+  if (ordering.kind === 'push-time') {
+    if (ordering.pattern !== undefined && !new RegExp(ordering.pattern).test(tag)) {
+      return reject(`tag ${tag} does not match the pattern /${ordering.pattern}/`);
     }
     return { ok: true };
   }
@@ -48,18 +75,36 @@ export function selectTag(policy: TagPolicy, tag: string): Verdict {
  * never from arrival: equal or lower ranks are refused. A current value the policy cannot rank
  * (`latest`, a tag from another scheme, none at all) is replaced.
  */
-export function decideUpgrade(policy: TagPolicy, current: string | undefined, candidate: string): Verdict {
+export function decideUpgrade(
+  policy: TagPolicy,
+  current: string | undefined,
+  candidate: string,
+  pushTimes?: PushTimes,
+): Verdict {
   if (current === undefined) return { ok: true };
   if (current === candidate) return reject(`already at ${candidate}`);
-  const order = compareTags(policy.ordering, candidate, current);
+  const order = compareTags(policy.ordering, candidate, current, pushTimes);
   if (order === undefined) return { ok: true };
   if (order === 0) return reject(`${candidate} ranks equal to the current ${current}`);
-  if (order < 0) return reject(`${candidate} is older than the current ${current}`);
+  if (order < 0) {
+    const how = policy.ordering.kind === 'push-time' ? 'was pushed before' : 'is older than';
+    return reject(`${candidate} ${how} the current ${current}`);
+  }
   return { ok: true };
 }
 
 /** Sign of `a` − `b` under the ordering; undefined when either cannot be ranked. */
-export function compareTags(ordering: TagOrdering, a: string, b: string): number | undefined {
+export function compareTags(
+  ordering: TagOrdering,
+  a: string,
+  b: string,
+  pushTimes?: PushTimes,
+): number | undefined {
+  if (ordering.kind === 'push-time') {
+    const ta = pushTimes?.get(a);
+    const tb = pushTimes?.get(b);
+    return ta === undefined || tb === undefined ? undefined : Math.sign(ta - tb);
+  }
   if (ordering.kind === 'semver') {
     const va = semver.parse(a);
     const vb = semver.parse(b);

@@ -2,6 +2,8 @@
  * Where an image reference lives in a manifest. One variant per manifest kind; the configuration
  * schema produces exactly these shapes (with defaults applied).
  */
+import type { ScanGate } from './scan-gate.ts';
+
 export type DigestMode = 'ignore' | 'pin';
 
 interface TargetBase {
@@ -12,6 +14,8 @@ interface TargetBase {
   file: string;
   /** Also write the image name (ECR repository URI) instead of keeping the one in the file. */
   setName: boolean;
+  /** Only images whose scan passes; such targets are bumped by scan events, not pushes. */
+  scan?: ScanGate;
 }
 
 /** kustomization.yaml `images[]` entry whose `name` equals `image`: newTag, newName, digest. */
@@ -66,7 +70,8 @@ export interface TaskDefinitionTarget extends TargetBase {
   container: string;
 }
 
-export type Target =
+/** Targets that live in a file of a git repository (one editor each). */
+export type FileTarget =
   | KustomizeTarget
   | HelmTarget
   | KubernetesTarget
@@ -75,10 +80,27 @@ export type Target =
   | ImageDetailTarget
   | TaskDefinitionTarget;
 
-export type TargetKind = Target['kind'];
+/** The manifest kinds, one editor each. */
+export type TargetKind = FileTarget['kind'];
 
 /** The per-kind options of a target, without where it lives. */
 export type EditSpec<K extends TargetKind = TargetKind> = Omit<
-  Extract<Target, { kind: K }>,
+  Extract<FileTarget, { kind: K }>,
   'repository' | 'branch' | 'file'
 >;
+
+/**
+ * An SSM parameter holding the image reference (or tag) for consumers that read it from Parameter
+ * Store (ECS task definitions via CloudFormation, CodePipeline, CDK lookups).
+ */
+export interface ParameterTarget {
+  kind: 'ssm';
+  parameter: string;
+  value: 'reference' | 'tag';
+  setName: boolean;
+  scan?: ScanGate;
+}
+
+export type Target = FileTarget | ParameterTarget;
+
+export const isFileTarget = (target: Target): target is FileTarget => target.kind !== 'ssm';

@@ -37,7 +37,9 @@ export function fromEnvelope(envelope: Envelope): EcrImageAction {
     );
   }
   if (digest !== undefined && !isValidDigest(digest)) {
-    throw new EventError(`detail.image-digest: ${JSON.stringify(digest)} is not a valid digest (expected sha256:<64 hex>)`);
+    throw new EventError(
+      `detail.image-digest: ${JSON.stringify(digest)} is not a valid digest (expected sha256:<64 hex>)`,
+    );
   }
   const action: EcrImageAction = {
     id: envelope.id,

@@ -35,10 +35,15 @@ export function requireString(record: Record<string, unknown>, key: string, wher
   return value;
 }
 
-export function optionalString(record: Record<string, unknown>, key: string, where: string): string | undefined {
+export function optionalString(
+  record: Record<string, unknown>,
+  key: string,
+  where: string,
+): string | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new EventError(`${where}.${key}: expected a string, got ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw new EventError(`${where}.${key}: expected a string, got ${describe(value)}`);
   return value;
 }
 

@@ -32,6 +32,7 @@ export async function handleEvent<T extends object>(
 }
 
 function eventIdOf(event: unknown): string | null {
-  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string') return event.id;
+  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string')
+    return event.id;
   return null;
 }

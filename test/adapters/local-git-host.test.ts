@@ -32,7 +32,9 @@ describe('local git host', () => {
     expect(await repo.git('rev-parse', `${commitId}^`)).toBe(read.commitId);
     expect(await repo.git('show', `${commitId}:a/values.yaml`)).toBe('tag: 2');
     expect(await repo.git('diff', '--name-only', read.commitId, commitId)).toBe('a/values.yaml');
-    expect(await repo.git('log', '-1', '--format=%an <%ae>|%s', commitId)).toBe('Flowkeeper <flowkeeper@example.com>|bump');
+    expect(await repo.git('log', '-1', '--format=%an <%ae>|%s', commitId)).toBe(
+      'Flowkeeper <flowkeeper@example.com>|bump',
+    );
     expect(await repo.git('rev-parse', 'main')).toBe(read.commitId);
   });
 
@@ -66,7 +68,13 @@ describe('local git host', () => {
     const host = createLocalGitHost(repo.path);
     const { commitId } = await host.readFile('dev', 'a.yaml');
     const attempt = (value: string) =>
-      host.commit({ branch: 'dev', parentCommitId: commitId, changes: [{ path: 'a.yaml', content: value }], message: value, author });
+      host.commit({
+        branch: 'dev',
+        parentCommitId: commitId,
+        changes: [{ path: 'a.yaml', content: value }],
+        message: value,
+        author,
+      });
     const results = await Promise.all([attempt('a: 2\n'), attempt('a: 3\n'), attempt('a: 4\n')]);
     expect(results.filter((r) => r.status === 'committed')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'conflict')).toHaveLength(2);
@@ -148,9 +156,13 @@ describe('local git host', () => {
     await expect(host.readFile('prod', 'a.yaml')).rejects.toThrow(
       new GitHostError('BranchNotFound', `branch prod does not exist in ${repo.path} (branches: dev, main)`),
     );
-    await expect(host.readFile('dev', 'missing.yaml')).rejects.toThrow(/missing.yaml does not exist on branch dev/);
-    await expect(createLocalGitHost(join(repo.path, 'nope')).readFile('dev', 'a.yaml')).rejects.toMatchObject({
-      code: 'RepositoryNotFound',
-    });
+    await expect(host.readFile('dev', 'missing.yaml')).rejects.toThrow(
+      /missing.yaml does not exist on branch dev/,
+    );
+    await expect(createLocalGitHost(join(repo.path, 'nope')).readFile('dev', 'a.yaml')).rejects.toMatchObject(
+      {
+        code: 'RepositoryNotFound',
+      },
+    );
   });
 });

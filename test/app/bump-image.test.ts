@@ -41,14 +41,25 @@ const config = (images: ImageRule[], maxAttempts = 5): Config => ({
 
 const stgTargets = () => [
   target({ kind: 'kustomize', file: 'base/kustomization.yaml', image: 'my-app' }),
-  target({ kind: 'helm', file: 'values.yaml', path: 'image', tagKey: 'tag', repositoryKey: 'repository', digestKey: 'digest' }),
+  target({
+    kind: 'helm',
+    file: 'values.yaml',
+    path: 'image',
+    tagKey: 'tag',
+    repositoryKey: 'repository',
+    digestKey: 'digest',
+  }),
   target({ kind: 'imagedefinitions', file: 'imagedefinitions.json', container: 'web' }),
 ];
 
 let repo: TestRepo;
 afterEach(() => repo?.cleanup());
 
-const files = { 'base/kustomization.yaml': KUSTOMIZATION, 'values.yaml': VALUES, 'imagedefinitions.json': IMAGEDEFS };
+const files = {
+  'base/kustomization.yaml': KUSTOMIZATION,
+  'values.yaml': VALUES,
+  'imagedefinitions.json': IMAGEDEFS,
+};
 
 function run(cfg: Config, detail: Record<string, unknown> = {}, host?: GitHost, id?: string) {
   const hostFor = () => host ?? createLocalGitHost(repo.path);
@@ -63,16 +74,26 @@ describe('bumpImage on a local repository', () => {
 
     expect(result.actions).toHaveLength(1);
     const [action] = result.actions;
-    expect(action).toMatchObject({ type: 'commit', repository: 'manifests', branch: 'stg', parentCommitId: before, attempts: 1 });
+    expect(action).toMatchObject({
+      type: 'commit',
+      repository: 'manifests',
+      branch: 'stg',
+      parentCommitId: before,
+      attempts: 1,
+    });
     expect(action?.type === 'commit' && action.changes).toEqual([
       { file: 'base/kustomization.yaml', target: expect.any(String), from: '1.4.1', to: '1.4.2' },
       { file: 'values.yaml', target: expect.any(String), from: '1.4.1', to: '1.4.2' },
       { file: 'imagedefinitions.json', target: expect.any(String), from: '1.4.1', to: '1.4.2' },
     ]);
     expect(await repo.git('rev-list', '--count', `${before}..stg`)).toBe('1');
-    expect(await repo.git('show', 'stg:base/kustomization.yaml')).toBe(KUSTOMIZATION.replace('1.4.1', '1.4.2').trimEnd());
+    expect(await repo.git('show', 'stg:base/kustomization.yaml')).toBe(
+      KUSTOMIZATION.replace('1.4.1', '1.4.2').trimEnd(),
+    );
     expect(await repo.git('show', 'stg:values.yaml')).toBe(VALUES.replace('"1.4.1"', '"1.4.2"').trimEnd());
-    expect(await repo.git('show', 'stg:imagedefinitions.json')).toBe(IMAGEDEFS.replace(':1.4.1', ':1.4.2').trimEnd());
+    expect(await repo.git('show', 'stg:imagedefinitions.json')).toBe(
+      IMAGEDEFS.replace(':1.4.1', ':1.4.2').trimEnd(),
+    );
     const message = await repo.git('log', '-1', '--format=%B', 'stg');
     expect(message).toMatch(/^my-app 1\.4\.1 → 1\.4\.2 \(stg\)\n\n/);
     expect(message).toContain('Event: event-1');
@@ -119,7 +140,9 @@ describe('bumpImage on a local repository', () => {
     repo = await createTestRepo(files, ['stg']);
     const targets = [target({ kind: 'imagedefinitions', file: 'imagedefinitions.json', container: 'web' })];
     await run(config([rule(targets, { digest: 'pin' })]));
-    expect(await repo.git('show', 'stg:imagedefinitions.json')).toContain(`my-app:1.4.2@sha256:${'4'.repeat(64)}`);
+    expect(await repo.git('show', 'stg:imagedefinitions.json')).toContain(
+      `my-app:1.4.2@sha256:${'4'.repeat(64)}`,
+    );
   });
 
   it('re-reads and re-plans when the branch moves between read and commit', async () => {
@@ -157,7 +180,10 @@ describe('bumpImage on a local repository', () => {
   it('writes nothing when one target of the branch is missing', async () => {
     repo = await createTestRepo(files, ['stg']);
     const before = await repo.refs();
-    const targets = [...stgTargets(), target({ kind: 'imagedefinitions', file: 'imagedefinitions.json', container: 'worker' })];
+    const targets = [
+      ...stgTargets(),
+      target({ kind: 'imagedefinitions', file: 'imagedefinitions.json', container: 'worker' }),
+    ];
     await expect(run(config([rule(targets)]))).rejects.toThrow(ManifestError);
     expect(await repo.refs()).toBe(before);
   });

@@ -20,7 +20,8 @@ interface Case {
   expected: string;
 }
 
-const configWith = (target: string) => (path: string) => `repositories:
+const configWith = (target: string) => (path: string) =>
+  `repositories:
   manifests: { provider: local, path: ${JSON.stringify(path)} }
 images:
   - ecr: my-app
@@ -104,7 +105,8 @@ describe('bad input is rejected with a clear error and nothing is written', () =
   it.each(cases)('$name', async (c) => {
     repo = await createTestRepo(c.files ?? { 'k.yaml': KUSTOMIZATION }, ['stg']);
     const config = join(repo.path, '..', `${repo.path.split('/').pop()}-config.yaml`);
-    const target = c.target ?? '{ repository: manifests, branch: stg, file: k.yaml, kind: kustomize, image: my-app }';
+    const target =
+      c.target ?? '{ repository: manifests, branch: stg, file: k.yaml, kind: kustomize, image: my-app }';
     await writeFile(config, (c.config ?? configWith(target))(repo.path));
     const eventFile = `${config}.event.json`;
     await writeFile(eventFile, c.rawEvent ?? JSON.stringify(c.event ?? ecrPushEvent()));
@@ -122,7 +124,12 @@ describe('bad input is rejected with a clear error and nothing is written', () =
   it('skips a push to an ECR repository that is not configured (exit 0, nothing written)', async () => {
     repo = await createTestRepo({ 'k.yaml': KUSTOMIZATION }, ['stg']);
     const config = `${repo.path}-config.yaml`;
-    await writeFile(config, configWith('{ repository: manifests, branch: stg, file: k.yaml, kind: kustomize, image: my-app }')(repo.path));
+    await writeFile(
+      config,
+      configWith('{ repository: manifests, branch: stg, file: k.yaml, kind: kustomize, image: my-app }')(
+        repo.path,
+      ),
+    );
     const eventFile = `${config}.event.json`;
     await writeFile(eventFile, JSON.stringify(ecrPushEvent({ 'repository-name': 'someone-else' })));
     const before = await repo.refs();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '#adapters/git-cli.ts';
+import { runCli } from '#test/cli.ts';
 import { createExampleRepository, type ExampleRepository } from '../../cli/example-repo.ts';
 import { fromRoot } from '../../cli/paths.ts';
-import { runCli } from '#test/cli.ts';
 
 let dir: string;
 let example: ExampleRepository;
@@ -21,7 +21,15 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('flowkeeper invoke ImageBumpFunction', () => {
   it('prints the dry-run diff and writes nothing', async () => {
     const before = await refs();
-    const run = await runCli(['invoke', 'ImageBumpFunction', '--event', event('ecr-push-semver.json'), '--config', example.config, '--dry-run']);
+    const run = await runCli([
+      'invoke',
+      'ImageBumpFunction',
+      '--event',
+      event('ecr-push-semver.json'),
+      '--config',
+      example.config,
+      '--dry-run',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('dry run: would commit on manifests/stg');
     expect(run.stdout).toContain('--- a/base/kustomization.yaml');
@@ -31,7 +39,15 @@ describe('flowkeeper invoke ImageBumpFunction', () => {
   });
 
   it('commits once, then reports a skip when the same event is replayed', async () => {
-    const args = ['invoke', 'ImageBumpFunction', '--event', event('ecr-push-semver.json'), '--config', example.config, '--json'];
+    const args = [
+      'invoke',
+      'ImageBumpFunction',
+      '--event',
+      event('ecr-push-semver.json'),
+      '--config',
+      example.config,
+      '--json',
+    ];
     const first = await runCli(args);
     expect(first.code).toBe(0);
     const result = JSON.parse(first.stdout);
@@ -52,7 +68,14 @@ describe('flowkeeper invoke ImageBumpFunction', () => {
 
   it('skips a late, older tag', async () => {
     const before = await refs();
-    const run = await runCli(['invoke', 'ImageBumpFunction', '--event', event('ecr-push-semver-older.json'), '--config', example.config]);
+    const run = await runCli([
+      'invoke',
+      'ImageBumpFunction',
+      '--event',
+      event('ecr-push-semver-older.json'),
+      '--config',
+      example.config,
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('is older than the current 1.4.2');
     expect(await refs()).toBe(before);
@@ -71,10 +94,14 @@ describe('flowkeeper invoke ImageBumpFunction', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    expect((await runCli(['invoke', 'NoSuchFunction', '--event', 'x.json', '--config', example.config])).stderr).toContain(
-      'no function NoSuchFunction in template.yaml (functions: ImageBumpFunction',
-    );
-    for (const args of [['invoke', 'ImageBumpFunction'], ['frobnicate'], ['invoke', 'ImageBumpFunction', '--event', 'x', '--nope']]) {
+    expect(
+      (await runCli(['invoke', 'NoSuchFunction', '--event', 'x.json', '--config', example.config])).stderr,
+    ).toContain('no function NoSuchFunction in template.yaml (functions: ImageBumpFunction');
+    for (const args of [
+      ['invoke', 'ImageBumpFunction'],
+      ['frobnicate'],
+      ['invoke', 'ImageBumpFunction', '--event', 'x', '--nope'],
+    ]) {
       const run = await runCli(args);
       expect(run.code, args.join(' ')).toBe(2);
     }

@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configJsonSchema, EXAMPLE_CONFIG } from '#config/json-schema.ts';
 import { parseConfig } from '#config/schema.ts';
-import type { TargetKind } from '#domain/targets.ts';
+import type { Target } from '#domain/targets.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, '../fixtures/config');
 const projectRoot = resolve(here, '../..');
 
-/** Every target kind, checked against the `TargetKind` union by the compiler. */
-const TARGET_KINDS: Record<TargetKind, true> = {
+/** Every target kind, checked against the `Target` union by the compiler. */
+const TARGET_KINDS: Record<Target['kind'], true> = {
   kustomize: true,
   helm: true,
   kubernetes: true,
@@ -20,6 +20,7 @@ const TARGET_KINDS: Record<TargetKind, true> = {
   imagedefinitions: true,
   imagedetail: true,
   taskdefinition: true,
+  ssm: true,
 };
 
 interface Schema {
@@ -189,8 +190,11 @@ describe('configJsonSchema', () => {
         { ...valid, images: [{ ecr: 'my-app', tags: { semver: '*', pattern: 'x' }, update: [target] }] },
       ],
       [
-        'order without pattern',
-        { ...valid, images: [{ ecr: 'my-app', tags: { order: 'lexical' }, update: [target] }] },
+        'order with semver',
+        {
+          ...valid,
+          images: [{ ecr: 'my-app', tags: { semver: '*', order: 'push-time' }, update: [target] }],
+        },
       ],
       ['uppercase ecr', { ...valid, images: [{ ecr: 'My-App', update: [target] }] }],
       ['maxAttempts too high', { ...valid, commit: { maxAttempts: 21 } }],

@@ -317,7 +317,7 @@ images:
         parse(withTarget(`{ repository: manifests, branch: '${branch}', file: a.yaml, kind: imagedetail }`)),
         't',
       );
-      expect(config.images[0]?.update[0]?.branch).toBe(branch);
+      expect(config.images[0]?.update[0]).toMatchObject({ branch });
     },
   );
 
@@ -332,7 +332,7 @@ images:
       parse(withTarget(`{ repository: manifests, branch: main, file: '${file}', kind: imagedetail }`)),
       't',
     );
-    expect(config.images[0]?.update[0]?.file).toBe(file);
+    expect(config.images[0]?.update[0]).toMatchObject({ file });
   });
 });
 
@@ -535,7 +535,7 @@ images:
       name: 'an unknown order and digest mode',
       yaml: `${withTags(`{ pattern: '^v', order: numerical }`)}    digest: pinned\n`,
       issues: [
-        'images[0].tags.order: must be one of numeric, lexical (got "numerical"); did you mean "numeric"?',
+        'images[0].tags.order: must be one of numeric, lexical, push-time (got "numerical"); did you mean "numeric"?',
         'images[0].digest: must be one of ignore, pin (got "pinned"); did you mean "pin"?',
       ],
     },
@@ -584,14 +584,14 @@ images:
       issues: [
         'images[0].update[0].branch: invalid branch name "a..b": must not contain ".."',
         'images[0].update[0].file: must be a relative path inside the repository (got "/abs")',
-        'images[0].update[0].kind: must be one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition (got "kustomise"); did you mean "kustomize"?',
+        'images[0].update[0].kind: must be one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, ssm (got "kustomise"); did you mean "kustomize"?',
       ],
     },
     {
       name: 'a target without kind',
       yaml: withTarget('{ repository: manifests, branch: main, file: a.yaml }'),
       issues: [
-        'images[0].update[0].kind: required; one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition',
+        'images[0].update[0].kind: required; one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, ssm',
       ],
     },
     {
@@ -612,7 +612,7 @@ images:
         '{ repository: manifests, branch: main, file: x.yaml, kind: yaml, path: a..b, value: tags, document: -1 }',
       ),
       issues: [
-        'images[0].update[0].path: must be a dotted path such as spec.image or a.b[0].c (got "a..b")',
+        'images[0].update[0].path: must be a dotted path such as spec.image, a.b[0].c or spec.containers[name=web].image (got "a..b")',
         'images[0].update[0].value: must be one of reference, tag (got "tags"); did you mean "tag"?',
         'images[0].update[0].document: must be at least 0 (got -1)',
       ],

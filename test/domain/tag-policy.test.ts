@@ -9,7 +9,12 @@ const semverPolicy = (range = '*', prerelease = false, extra: Partial<TagPolicy>
 });
 
 const stampPolicy: TagPolicy = {
-  ordering: { kind: 'pattern', pattern: '^dev-(?<stamp>\\d{14})-[0-9a-f]{7}$', order: 'numeric', by: 'stamp' },
+  ordering: {
+    kind: 'pattern',
+    pattern: '^dev-(?<stamp>\\d{14})-[0-9a-f]{7}$',
+    order: 'numeric',
+    by: 'stamp',
+  },
   include: [],
   exclude: [],
 };
@@ -33,7 +38,10 @@ describe('selectTag', () => {
 
   it('applies exclude before include and names the pattern', () => {
     const policy = semverPolicy('*', true, { include: ['^1\\.'], exclude: ['-rc'] });
-    expect(selectTag(policy, '1.2.0-rc.1')).toEqual({ ok: false, reason: 'tag 1.2.0-rc.1 matches exclude pattern /-rc/' });
+    expect(selectTag(policy, '1.2.0-rc.1')).toEqual({
+      ok: false,
+      reason: 'tag 1.2.0-rc.1 matches exclude pattern /-rc/',
+    });
     expect(selectTag(policy, '2.0.0').ok).toBe(false);
     expect(selectTag(policy, '1.3.0').ok).toBe(true);
   });
@@ -70,14 +78,23 @@ describe('decideUpgrade', () => {
   });
 
   it('orders timestamps numerically beyond float precision', () => {
-    expect(decideUpgrade(stampPolicy, 'dev-20260301093000-aaaaaaa', 'dev-20260301093001-bbbbbbb').ok).toBe(true);
-    expect(decideUpgrade(stampPolicy, 'dev-20260301093001-bbbbbbb', 'dev-20260301093000-aaaaaaa').ok).toBe(false);
+    expect(decideUpgrade(stampPolicy, 'dev-20260301093000-aaaaaaa', 'dev-20260301093001-bbbbbbb').ok).toBe(
+      true,
+    );
+    expect(decideUpgrade(stampPolicy, 'dev-20260301093001-bbbbbbb', 'dev-20260301093000-aaaaaaa').ok).toBe(
+      false,
+    );
   });
 });
 
 describe('compareTags', () => {
   it('compares numeric groups by value, not by text', () => {
-    const ordering = { kind: 'pattern' as const, pattern: '^build-(?<n>\\d+)$', order: 'numeric' as const, by: 'n' };
+    const ordering = {
+      kind: 'pattern' as const,
+      pattern: '^build-(?<n>\\d+)$',
+      order: 'numeric' as const,
+      by: 'n',
+    };
     expect(compareTags(ordering, 'build-10', 'build-9')).toBe(1);
     expect(compareTags(ordering, 'build-009', 'build-9')).toBe(0);
     expect(compareTags({ ...ordering, order: 'lexical' }, 'build-10', 'build-9')).toBe(-1);

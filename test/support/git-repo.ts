@@ -22,7 +22,10 @@ export interface TestRepo {
 }
 
 /** A throwaway git repository with `files` committed on main and `branches` created from it. */
-export async function createTestRepo(files: Record<string, string>, branches: string[] = []): Promise<TestRepo> {
+export async function createTestRepo(
+  files: Record<string, string>,
+  branches: string[] = [],
+): Promise<TestRepo> {
   const path = await mkdtemp(join(tmpdir(), 'flowkeeper-test-repo-'));
   const run = (...args: string[]) => git(args, { cwd: path, env: IDENTITY });
   await run('init', '--quiet', '--initial-branch=main');

@@ -1,4 +1,4 @@
-import type { EditSpec, Target, TargetKind } from '../targets.ts';
+import type { EditSpec, FileTarget, TargetKind } from '../targets.ts';
 import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
 import { helmEditor } from './helm.ts';
 import { imageDefinitionsEditor } from './imagedefinitions.ts';
@@ -23,11 +23,11 @@ const editors: Registry = {
 
 export const manifestKinds = Object.keys(editors) as TargetKind[];
 
-export function readTarget(text: string, target: Target): CurrentImage {
+export function readTarget(text: string, target: FileTarget): CurrentImage {
   return editorFor(target.kind).read(text, target as EditSpec, target.file);
 }
 
-export function writeTarget(text: string, target: Target, image: DesiredImage): EditOutcome {
+export function writeTarget(text: string, target: FileTarget, image: DesiredImage): EditOutcome {
   return editorFor(target.kind).write(text, target as EditSpec, image, target.file);
 }
 

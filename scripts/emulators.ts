@@ -1,0 +1,92 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { MOTO_SERVICES, startEmulators } from '#test/emulators.ts';
+
+const USAGE = `Runs moto_server (${MOTO_SERVICES.join(', ')}) and the CodeCommit emulator until Ctrl-C.
+
+  npm run emulators -- [--seed] [--region us-east-1] [--moto-port N] [--codecommit-port N]
+                       [--root dir] [--env-file file]
+
+  --seed       repository app-manifests (branches main, dev, stg) from examples/manifests, and the
+               SSM parameter /flowkeeper/config holding examples/flowkeeper.yaml pointed at it
+  --root       keep the CodeCommit repositories in this directory (reused on the next start)
+  --env-file   also write the environment to this file, for \`. file\` in another shell
+
+The environment is printed as shell \`export\` lines; comments (#) say where things are.`;
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'boolean', default: false },
+    region: { type: 'string' },
+    'moto-port': { type: 'string' },
+    'codecommit-port': { type: 'string' },
+    root: { type: 'string' },
+    'env-file': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function port(option: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`--${option}: not a port number: ${raw}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** A value the shell reads back unchanged. */
+const shellQuote = (value: string): string =>
+  /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+
+const motoPort = port('moto-port', values['moto-port']);
+const codecommitPort = port('codecommit-port', values['codecommit-port']);
+
+let emulators: Awaited<ReturnType<typeof startEmulators>>;
+try {
+  emulators = await startEmulators({
+    seed: values.seed,
+    ...(values.region === undefined ? {} : { region: values.region }),
+    ...(motoPort === undefined ? {} : { motoPort }),
+    ...(codecommitPort === undefined ? {} : { codecommitPort }),
+    ...(values.root === undefined ? {} : { root: values.root }),
+  });
+} catch (error) {
+  console.error(`cannot start the emulators: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const exports = Object.entries(emulators.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+const notes = [
+  `# moto_server: ${emulators.moto.endpoint} (${MOTO_SERVICES.join(', ')})`,
+  `# CodeCommit emulator: ${emulators.codecommit.endpoint}`,
+  `# CodeCommit repositories (bare, one <name>.git each): ${emulators.repositoriesDir}`,
+];
+if (emulators.seeded) {
+  const { repositoryName, branches, gitDir, configParameter } = emulators.seeded;
+  notes.push(
+    `# repository ${repositoryName} (${branches.join(', ')}): git -C ${shellQuote(gitDir)} log --all --oneline`,
+    `# SSM parameter ${configParameter}: examples/flowkeeper.yaml using codecommit:${repositoryName}`,
+  );
+}
+notes.push('# Ctrl-C stops both.');
+console.log([...exports, ...notes].join('\n'));
+if (values['env-file'] !== undefined) await writeFile(values['env-file'], `${exports.join('\n')}\n`);
+
+const shutdown = (): void => {
+  emulators.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

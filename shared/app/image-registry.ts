@@ -1,0 +1,41 @@
+import type { Severity } from '#domain/scan-gate.ts';
+
+export type { Severity } from '#domain/scan-gate.ts';
+
+/**
+ * The image registry port (ECR): push times for ordering, digest↔tags resolution, scan results for
+ * the scan gate, and the full image list for reconciliation.
+ */
+export interface ImageDetail {
+  digest: string;
+  /** Every tag currently on the image (may be empty for untagged images). */
+  tags: string[];
+  pushedAt: Date;
+}
+
+export interface ScanResult {
+  /** ECR scan status as the API reports it (`COMPLETE`, `IN_PROGRESS`, `FAILED`, `ACTIVE`, …). */
+  status: string;
+  /** Counts per severity; a severity absent from the map has no findings. */
+  severityCounts: Partial<Record<Severity, number>>;
+}
+
+export interface ImageRegistry {
+  /** The image a tag or digest names now, or undefined when the repository has no such image. */
+  describeImage(repository: string, ref: { tag?: string; digest?: string }): Promise<ImageDetail | undefined>;
+  /** Every image of the repository (all pages). Throws RegistryError `RepositoryNotFound` when missing. */
+  listImages(repository: string): Promise<ImageDetail[]>;
+  /** Scan result of an image, or undefined when it was never scanned. */
+  scanFindings(repository: string, digest: string): Promise<ScanResult | undefined>;
+}
+
+export type RegistryErrorCode = 'RepositoryNotFound' | 'ImageNotFound';
+
+export class RegistryError extends Error {
+  override name = 'RegistryError';
+  readonly code: RegistryErrorCode;
+  constructor(code: RegistryErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}

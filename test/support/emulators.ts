@@ -1,0 +1,208 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { parseDocument } from 'yaml';
+import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
+import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
+import { type MotoServer, startMoto } from './moto.ts';
+
+export interface EmulatorsOptions {
+  /** Region of the printed environment and of the emulated resources; default us-east-1. */
+  region?: string;
+  /** 0 or absent: a free port. */
+  motoPort?: number;
+  /** 0 or absent: a free port. */
+  codecommitPort?: number;
+  /** Where the CodeCommit repositories persist; a temporary directory (removed on stop) by default. */
+  root?: string;
+  /** Create repository `app-manifests` and parameter `/flowkeeper/config` from examples/. */
+  seed?: boolean;
+}
+
+export interface SeededExample {
+  repositoryName: string;
+  branches: string[];
+  /** The bare repository behind the CodeCommit repository (`git -C <gitDir> log --all`). */
+  gitDir: string;
+  configParameter: string;
+}
+
+export interface Emulators {
+  /** Variables that point the AWS SDK (and Flowkeeper) at the emulators. */
+  env: Record<string, string>;
+  moto: MotoServer;
+  codecommit: CodeCommitEmulator;
+  /** The directory holding the CodeCommit repositories, one bare `<name>.git` each. */
+  repositoriesDir: string;
+  seeded?: SeededExample;
+  /** Stops both emulators; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Services moto answers for Flowkeeper; each gets `AWS_ENDPOINT_URL_<SERVICE>`. */
+export const MOTO_SERVICES = ['SSM', 'ECR', 'SNS', 'SQS', 'DYNAMODB', 'CODEBUILD'] as const;
+
+export const EXAMPLE_REPOSITORY = 'app-manifests';
+export const EXAMPLE_BRANCHES = ['main', 'dev', 'stg'];
+export const EXAMPLE_CONFIG_PARAMETER = '/flowkeeper/config';
+
+const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+/** Every file under `dir`, keyed by its `/`-separated path relative to `dir`. */
+async function readTree(dir: string): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[relative(dir, path).split(sep).join('/')] = await readFile(path);
+  }
+  return files;
+}
+
+/** examples/flowkeeper.yaml with its local repository turned into the CodeCommit one; comments stay. */
+export async function exampleConfigForCodeCommit(repositoryName = EXAMPLE_REPOSITORY): Promise<string> {
+  const document = parseDocument(await readFile(join(EXAMPLES_DIR, 'flowkeeper.yaml'), 'utf8'));
+  const repository = document.createNode({ provider: 'codecommit', name: repositoryName }, { flow: true });
+  document.setIn(['repositories', 'manifests'], repository);
+  return document.toString({ lineWidth: 0 });
+}
+
+async function seedExample(emulators: {
+  codecommit: CodeCommitEmulator;
+  motoEndpoint: string;
+  region: string;
+}): Promise<SeededExample> {
+  const { codecommit, motoEndpoint, region } = emulators;
+  let gitDir = codecommit.gitDir(EXAMPLE_REPOSITORY);
+  // A persistent root may hold the repository from an earlier run: keep its history.
+  if (!existsSync(gitDir)) {
+    const files = await readTree(join(EXAMPLES_DIR, 'manifests'));
+    ({ gitDir } = await codecommit.createRepository(
+      EXAMPLE_REPOSITORY,
+      Object.fromEntries(EXAMPLE_BRANCHES.map((branch) => [branch, files])),
+    ));
+  }
+  const client = new SSMClient({
+    endpoint: motoEndpoint,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  try {
+    await createSsmParameterStore({ client }).put(
+      EXAMPLE_CONFIG_PARAMETER,
+      await exampleConfigForCodeCommit(),
+      'Flowkeeper configuration for the example manifests repository',
+    );
+  } finally {
+    client.destroy();
+  }
+  return {
+    repositoryName: EXAMPLE_REPOSITORY,
+    branches: EXAMPLE_BRANCHES,
+    gitDir,
+    configParameter: EXAMPLE_CONFIG_PARAMETER,
+  };
+}
+
+/**
+ * Listens on a fixed local port and relays every connection to `target`: the moto harness picks its
+ * own port, and HTTP clients keep their Host header, so moto's URLs name the fixed port.
+ */
+async function relay(port: number, target: URL): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const end of [socket, upstream]) {
+      sockets.add(end);
+      end.once('close', () => sockets.delete(end));
+      end.on('error', () => {
+        socket.destroy();
+        upstream.destroy();
+      });
+    }
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function startMotoOn(port: number | undefined): Promise<MotoServer> {
+  const moto = await startMoto();
+  if (!port) return moto;
+  try {
+    const relayed = await relay(port, new URL(moto.endpoint));
+    return {
+      endpoint: relayed.endpoint,
+      stop: async () => {
+        await relayed.close();
+        await moto.stop();
+      },
+    };
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
+}
+
+/** moto_server and the CodeCommit emulator, on 127.0.0.1, optionally seeded with the example. */
+export async function startEmulators(options: EmulatorsOptions = {}): Promise<Emulators> {
+  const region = options.region ?? 'us-east-1';
+  const temporaryRoot = options.root === undefined;
+  const root = options.root ?? (await mkdtemp(join(tmpdir(), 'flowkeeper-codecommit-')));
+  const started: { moto?: MotoServer; codecommit?: CodeCommitEmulator } = {};
+  let stopping: Promise<void> | undefined;
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const results = await Promise.allSettled([started.moto?.stop(), started.codecommit?.stop()]);
+      if (temporaryRoot) await rm(root, { recursive: true, force: true });
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+    })();
+    return stopping;
+  };
+
+  try {
+    const [motoStart, codecommitStart] = await Promise.allSettled([
+      startMotoOn(options.motoPort).then((moto) => (started.moto = moto)),
+      startCodeCommitEmulator({
+        root,
+        region,
+        ...(options.codecommitPort ? { port: options.codecommitPort } : {}),
+      }).then((codecommit) => (started.codecommit = codecommit)),
+    ]);
+    if (motoStart.status === 'rejected') throw motoStart.reason;
+    if (codecommitStart.status === 'rejected') throw codecommitStart.reason;
+    const moto = motoStart.value;
+    const codecommit = codecommitStart.value;
+    const seeded = options.seed
+      ? await seedExample({ codecommit, motoEndpoint: moto.endpoint, region })
+      : undefined;
+    const env: Record<string, string> = {
+      ...Object.fromEntries(MOTO_SERVICES.map((service) => [`AWS_ENDPOINT_URL_${service}`, moto.endpoint])),
+      AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: region,
+      ...(seeded ? { FLOWKEEPER_CONFIG_PARAMETER: seeded.configParameter } : {}),
+    };
+    return { env, moto, codecommit, repositoriesDir: root, ...(seeded ? { seeded } : {}), stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
