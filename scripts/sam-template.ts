@@ -171,6 +171,11 @@ function eventRules(template: SamTemplate, logicalId: string): EventRule[] {
   if (!isObject(events)) return [];
   const rules: EventRule[] = [];
   for (const [name, event] of Object.entries(events)) {
+    // A scheduled rule has no pattern; the events it sends are EventBridge's own Scheduled Events.
+    if (isObject(event) && event.Type === 'Schedule') {
+      rules.push({ name, pattern: { source: ['aws.events'], 'detail-type': ['Scheduled Event'] } });
+      continue;
+    }
     if (!isObject(event) || (event.Type !== 'EventBridgeRule' && event.Type !== 'CloudWatchEvent')) continue;
     const pattern = isObject(event.Properties) ? event.Properties.Pattern : undefined;
     if (pattern === undefined)

@@ -1,36 +1,39 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { gitHostsFor } from '#adapters/git-hosts.ts';
+import { applyScan } from '#app/apply-scan.ts';
 import { bumpImage } from '#app/bump-image.ts';
-import { configLoaderFromEnv } from '#config/load-ssm.ts';
-import type { Config } from '#config/types.ts';
-import { parseEcrImageAction } from '#events/ecr-image-action.ts';
-import { envFlag } from '#runtime/env.ts';
+import { EventError } from '#domain/errors.ts';
+import { ECR_IMAGE_ACTION, fromEnvelope as imageAction } from '#events/ecr-image-action.ts';
+import { ECR_IMAGE_SCAN, INSPECTOR2_SCAN, fromEnvelope as imageScan } from '#events/ecr-image-scan.ts';
+import { parseEnvelope } from '#events/envelope.ts';
+import { createContainer } from '#runtime/container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 
-const logger = new Logger({ serviceName: 'flowkeeper' });
-let loader: ReturnType<typeof configLoaderFromEnv> | undefined;
-let hosts: { config: Config; hostFor: ReturnType<typeof gitHostsFor> } | undefined;
+const container = createContainer('ImageBumpFunction');
 
-/** ECR image push → manifest bump. Parses, wires and delegates; the work is in bumpImage. */
+/**
+ * ECR push → bump of the targets without a scan gate; ECR / Inspector scan result → bump of the
+ * scan-gated ones. Parses, wires and delegates.
+ */
 const bump = (event: unknown) =>
-  handleEvent(logger, event, async (raw) => {
-    const action = parseEcrImageAction(raw);
-    logger.setCorrelationId(action.id);
-    loader ??= configLoaderFromEnv();
-    const config = await loader.load();
-    return bumpImage(action, { config, hostFor: hostsFor(config), dryRun: envFlag('FLOWKEEPER_DRY_RUN') });
+  handleEvent(container, event, async (raw) => {
+    const envelope = parseEnvelope(raw);
+    container.logger.setCorrelationId(envelope.id);
+    switch (envelope.detailType) {
+      case ECR_IMAGE_ACTION: {
+        const action = imageAction(envelope);
+        return bumpImage(action, await container.deps());
+      }
+      case ECR_IMAGE_SCAN:
+      case INSPECTOR2_SCAN: {
+        const scan = imageScan(envelope);
+        return applyScan(scan, await container.deps());
+      }
+      default:
+        throw new EventError(
+          `event: detail-type "${envelope.detailType}" (source ${envelope.source}) is not handled here; expected "${ECR_IMAGE_ACTION}", "${ECR_IMAGE_SCAN}" or "${INSPECTOR2_SCAN}"`,
+        );
+    }
   });
 
-/** Git hosts live as long as the configuration they were built from (one per container). */
-function hostsFor(config: Config) {
-  let current = hosts;
-  if (current?.config !== config) {
-    current = { config, hostFor: gitHostsFor(config) };
-    hosts = current;
-  }
-  return current.hostFor;
-}
-
-export const handler = middy(bump).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(bump).use(injectLambdaContext(container.logger, { resetKeys: true }));

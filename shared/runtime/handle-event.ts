@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AlertSink } from '#app/alert-sink.ts';
 import { classifyError } from './classify-error.ts';
 
 export interface FailedResult {
@@ -7,15 +8,25 @@ export interface FailedResult {
   error: { type: string; message: string };
 }
 
+export interface EventContext {
+  logger: Logger;
+  /** Where permanent failures are reported once. */
+  alerts: () => AlertSink;
+  /** Function name for alert subjects. */
+  name: string;
+}
+
 /**
  * Run one event through `work`, log the outcome, and apply the error policy: permanent errors are
- * logged and returned (no retry can fix them); transient ones are rethrown for Lambda to retry.
+ * logged, alerted once and returned (no retry can fix them); transient ones are rethrown so Lambda
+ * retries and finally dead-letters the event.
  */
 export async function handleEvent<T extends object>(
-  logger: Logger,
+  context: EventContext,
   event: unknown,
   work: (event: unknown) => Promise<T>,
 ): Promise<T | FailedResult> {
+  const { logger } = context;
   try {
     const result = await work(event);
     logger.info('event handled', { result });
@@ -26,13 +37,28 @@ export async function handleEvent<T extends object>(
       logger.error('transient failure, the event will be retried', { error: err });
       throw err;
     }
+    const eventId = eventIdOf(event);
     logger.error('event rejected', { error: { type: err.name, message: err.message } });
-    return { eventId: eventIdOf(event), actions: [], error: { type: err.name, message: err.message } };
+    await reportOnce(context, {
+      subject: `${context.name}: ${err.name}`,
+      message: err.message,
+      ...(eventId ? { eventId } : {}),
+      details: { type: err.name },
+    });
+    return { eventId, actions: [], error: { type: err.name, message: err.message } };
+  }
+}
+
+/** Publish an alert; a failing alert channel is logged, never allowed to turn the event into a retry. */
+export async function reportOnce(context: EventContext, alert: Parameters<AlertSink['publish']>[0]): Promise<void> {
+  try {
+    await context.alerts().publish(alert);
+  } catch (error) {
+    context.logger.error('could not publish the alert', { error, alert });
   }
 }
 
 function eventIdOf(event: unknown): string | null {
-  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string')
-    return event.id;
+  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string') return event.id;
   return null;
 }

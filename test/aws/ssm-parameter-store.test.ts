@@ -37,7 +37,8 @@ function countingClient(): { client: SSMClient; calls: Map<string, number> } {
   const calls = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => (args) => {
-      calls.set(context.commandName, (calls.get(context.commandName) ?? 0) + 1);
+      const command = context.commandName ?? 'unknown';
+      calls.set(command, (calls.get(command) ?? 0) + 1);
       return next(args);
     },
     { step: 'initialize', name: 'countCommands' },
@@ -82,7 +83,10 @@ describe('SSM parameter store', () => {
     const { client } = countingClient();
     const name = uniqueName();
     await client.send(new PutParameterCommand({ Name: name, Value: 's3cret', Type: 'SecureString' }));
-    expect(await createSsmParameterStore({ client }).get(name)).toStrictEqual({ value: 's3cret', version: 1 });
+    expect(await createSsmParameterStore({ client }).get(name)).toStrictEqual({
+      value: 's3cret',
+      version: 1,
+    });
   });
 
   it('accepts a value of exactly 4096 bytes', async () => {
@@ -108,7 +112,9 @@ describe('SSM parameter store', () => {
 
   it('refuses an empty value without calling SSM', async () => {
     const { client, calls } = countingClient();
-    await expect(createSsmParameterStore({ client }).put(uniqueName(), '')).rejects.toThrow('the value is empty');
+    await expect(createSsmParameterStore({ client }).put(uniqueName(), '')).rejects.toThrow(
+      'the value is empty',
+    );
     expect(calls.size).toBe(0);
   });
 

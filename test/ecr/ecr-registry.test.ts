@@ -60,7 +60,9 @@ async function registerScanResult(repository: string, digest: string, result: Re
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       region: REGION,
-      results: [{ registryId: MOTO_ACCOUNT, repositoryName: repository, imageId: { imageDigest: digest }, ...result }],
+      results: [
+        { registryId: MOTO_ACCOUNT, repositoryName: repository, imageId: { imageDigest: digest }, ...result },
+      ],
     }),
   });
   expect(response.status).toBe(201);
@@ -136,7 +138,8 @@ describe('listImages', () => {
   it('returns every image across several DescribeImages pages', async () => {
     const repository = uniqueRepository();
     const seeded: string[] = [];
-    for (let index = 0; index < 7; index++) seeded.push(await seedEcrImage(client, repository, `1.0.${index}`));
+    for (let index = 0; index < 7; index++)
+      seeded.push(await seedEcrImage(client, repository, `1.0.${index}`));
     seeded.push(await seedEcrImage(client, repository, undefined));
     const { client: counting, describeImagesCalls } = countingClient();
     const pagesBefore = standIn.pagesServed;
@@ -169,7 +172,9 @@ describe('listImages', () => {
     await nextSecondAfter(firstPushedAt);
     const second = await seedEcrImage(client, repository, '1.0.1');
 
-    const pushedAt = new Map((await registry.listImages(repository)).map((image) => [image.digest, image.pushedAt]));
+    const pushedAt = new Map(
+      (await registry.listImages(repository)).map((image) => [image.digest, image.pushedAt]),
+    );
     expect(pushedAt.get(first)).toEqual(firstPushedAt);
     expect(pushedAt.get(second)?.getTime()).toBeGreaterThan(firstPushedAt.getTime());
   });
@@ -185,10 +190,15 @@ describe('scanFindings', () => {
   it('returns the status and severity counts of a scanned image', async () => {
     const repository = uniqueRepository();
     const digest = await seedEcrImage(client, repository, '3.1.0');
-    await client.send(new StartImageScanCommand({ repositoryName: repository, imageId: { imageDigest: digest } }));
+    await client.send(
+      new StartImageScanCommand({ repositoryName: repository, imageId: { imageDigest: digest } }),
+    );
     await registerScanResult(repository, digest, {
       imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
-      imageScanFindings: { findingSeverityCounts: { CRITICAL: 1, MEDIUM: 2, LOW: 0, UNTRIAGED: 3 }, findings: [] },
+      imageScanFindings: {
+        findingSeverityCounts: { CRITICAL: 1, MEDIUM: 2, LOW: 0, UNTRIAGED: 3 },
+        findings: [],
+      },
     });
     expect(await createEcrRegistry({ client }).scanFindings(repository, digest)).toEqual({
       status: 'COMPLETE',
@@ -199,7 +209,9 @@ describe('scanFindings', () => {
   it('returns a scan still running with no counts', async () => {
     const repository = uniqueRepository();
     const digest = await seedEcrImage(client, repository, '3.2.0');
-    await client.send(new StartImageScanCommand({ repositoryName: repository, imageId: { imageDigest: digest } }));
+    await client.send(
+      new StartImageScanCommand({ repositoryName: repository, imageId: { imageDigest: digest } }),
+    );
     await registerScanResult(repository, digest, { imageScanStatus: { status: 'IN_PROGRESS' } });
     expect(await createEcrRegistry({ client }).scanFindings(repository, digest)).toEqual({
       status: 'IN_PROGRESS',
@@ -231,7 +243,9 @@ describe('repository ARNs', () => {
   it('accepts a repository ARN wherever a name is accepted', async () => {
     const repository = uniqueRepository();
     const digest = await seedEcrImage(client, repository, '4.0.0');
-    await client.send(new StartImageScanCommand({ repositoryName: repository, imageId: { imageDigest: digest } }));
+    await client.send(
+      new StartImageScanCommand({ repositoryName: repository, imageId: { imageDigest: digest } }),
+    );
     await registerScanResult(repository, digest, {
       imageScanStatus: { status: 'ACTIVE' },
       imageScanFindings: { findingSeverityCounts: { HIGH: 4 } },
@@ -240,7 +254,10 @@ describe('repository ARNs', () => {
     const arn = arnOf(repository);
     expect((await registry.describeImage(arn, { tag: '4.0.0' }))?.digest).toBe(digest);
     expect((await registry.listImages(arn)).map((image) => image.digest)).toEqual([digest]);
-    expect(await registry.scanFindings(arn, digest)).toEqual({ status: 'ACTIVE', severityCounts: { HIGH: 4 } });
+    expect(await registry.scanFindings(arn, digest)).toEqual({
+      status: 'ACTIVE',
+      severityCounts: { HIGH: 4 },
+    });
   });
 
   it.each([
@@ -280,7 +297,9 @@ describe('the default client', () => {
   });
 
   it('rejects a page size ECR does not accept', () => {
-    expect(() => createEcrRegistry({ pageSize: 0 })).toThrow('pageSize: expected an integer from 1 to 1000, got 0');
+    expect(() => createEcrRegistry({ pageSize: 0 })).toThrow(
+      'pageSize: expected an integer from 1 to 1000, got 0',
+    );
     expect(() => createEcrRegistry({ pageSize: 1001 })).toThrow('got 1001');
   });
 });

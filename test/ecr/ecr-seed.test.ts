@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { BatchGetImageCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+} from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedEcrImage } from '#test/ecr-seed.ts';
 import { type MotoServer, startMoto } from '#test/moto.ts';
@@ -21,15 +26,17 @@ afterAll(async () => {
 });
 
 const tagsOf = async (repositoryName: string, imageDigest: string) =>
-  (await client.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest }] }))).imageDetails?.[0]
-    ?.imageTags ?? [];
+  (await client.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest }] })))
+    .imageDetails?.[0]?.imageTags ?? [];
 
 describe('seedEcrImage', () => {
   it('creates the repository once and returns the sha256 of the stored manifest', async () => {
     const first = await seedEcrImage(client, 'seed/app', '1.0.0');
     const second = await seedEcrImage(client, 'seed/app', '1.0.1');
     expect(second).not.toBe(first);
-    const repositories = await client.send(new DescribeRepositoriesCommand({ repositoryNames: ['seed/app'] }));
+    const repositories = await client.send(
+      new DescribeRepositoriesCommand({ repositoryNames: ['seed/app'] }),
+    );
     expect(repositories.repositories?.map((repository) => repository.repositoryName)).toEqual(['seed/app']);
     const stored = await client.send(
       new BatchGetImageCommand({ repositoryName: 'seed/app', imageIds: [{ imageTag: '1.0.0' }] }),

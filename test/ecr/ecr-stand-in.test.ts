@@ -35,11 +35,14 @@ const uniqueRepository = () => `stand-in/app-${++repositoryCount}`;
 async function seeded(count: number): Promise<{ repository: string; digests: string[] }> {
   const repository = uniqueRepository();
   const digests: string[] = [];
-  for (let index = 0; index < count; index++) digests.push(await seedEcrImage(client, repository, `v${index}`));
+  for (let index = 0; index < count; index++)
+    digests.push(await seedEcrImage(client, repository, `v${index}`));
   return { repository, digests };
 }
 
-async function errorOf(input: DescribeImagesCommandInput): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+async function errorOf(
+  input: DescribeImagesCommandInput,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
   const error = await client.send(new DescribeImagesCommand(input)).then(
     () => undefined,
     (rejection: unknown) => rejection,
@@ -54,7 +57,9 @@ describe('ECR stand-in', () => {
     const pages: string[][] = [];
     let nextToken: string | undefined;
     do {
-      const page = await client.send(new DescribeImagesCommand({ repositoryName: repository, maxResults: 2, nextToken }));
+      const page = await client.send(
+        new DescribeImagesCommand({ repositoryName: repository, maxResults: 2, nextToken }),
+      );
       pages.push((page.imageDetails ?? []).map((image) => image.imageDigest ?? ''));
       nextToken = page.nextToken;
     } while (nextToken !== undefined);

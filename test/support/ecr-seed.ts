@@ -31,11 +31,19 @@ export async function seedEcrImage(
     if (!(error instanceof Error && error.name === 'RepositoryAlreadyExistsException')) throw error;
   }
   const layer = options.content ?? randomUUID();
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    rootfs: { type: 'layers', diff_ids: [] },
+  });
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: MANIFEST_TYPE,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha256(config),
+      size: config.length,
+    },
     layers: [
       { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length },
     ],

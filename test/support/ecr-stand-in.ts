@@ -75,7 +75,10 @@ export async function startEcrStandIn(motoEndpoint: string): Promise<EcrStandIn>
         answer(
           reply,
           400,
-          { __type: 'InvalidParameterException', message: 'Invalid parameter: nextToken is not a token of this listing' },
+          {
+            __type: 'InvalidParameterException',
+            message: 'Invalid parameter: nextToken is not a token of this listing',
+          },
           'InvalidParameterException',
         );
         return;

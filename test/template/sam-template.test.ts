@@ -181,6 +181,30 @@ describe('listFunctions on template.yaml', () => {
           detail: { 'action-type': ['PUSH'], result: ['SUCCESS'] },
         },
       },
+      {
+        name: 'EcrImageScan',
+        pattern: {
+          source: ['aws.ecr'],
+          'detail-type': ['ECR Image Scan'],
+          detail: { 'scan-status': ['COMPLETE'] },
+        },
+      },
+      {
+        name: 'Inspector2Scan',
+        pattern: {
+          source: ['aws.inspector2'],
+          'detail-type': ['Inspector2 Scan'],
+          detail: { 'scan-status': ['INITIAL_SCAN_COMPLETE'] },
+        },
+      },
+    ]);
+  });
+
+  it('lists the reconcile function with its schedule', () => {
+    const fn = listFunctions(template).find((candidate) => candidate.logicalId === 'ReconcileFunction');
+    expect(fn).toMatchObject({ handler: 'handler.handler', entryPoints: ['functions/reconcile/handler.ts'] });
+    expect(fn?.rules).toEqual([
+      { name: 'Schedule', pattern: { source: ['aws.events'], 'detail-type': ['Scheduled Event'] } },
     ]);
   });
 

@@ -126,7 +126,7 @@ describe('template.yaml', () => {
       const events = Object.values(
         (resources[id]?.Properties?.Events ?? {}) as Record<string, TemplateObject>,
       );
-      const rules = events.filter((event) => event.Type === 'EventBridgeRule');
+      const rules = events.filter((event) => event.Type === 'EventBridgeRule' || event.Type === 'Schedule');
       expect(rules.length).toBeGreaterThan(0);
       for (const rule of rules) {
         expect(rule.Properties).toMatchObject({
@@ -164,8 +164,14 @@ describe('template.yaml', () => {
         expect(statement).toMatchObject({
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sqs:SendMessage',
-          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+          Condition: { ArnEquals: { 'aws:SourceArn': expect.anything() } },
         });
+        const sources = [(statement.Condition as TemplateObject).ArnEquals as TemplateObject].flatMap(
+          (condition) => condition['aws:SourceArn'] as unknown,
+        );
+        for (const source of sources) {
+          expect(source).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/Function/), 'Arn'] });
+        }
       }
     }
   });

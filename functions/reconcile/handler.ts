@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { reconcile } from '#app/reconcile.ts';
+import { parseEnvelope } from '#events/envelope.ts';
+import { isPermanent } from '#runtime/classify-error.ts';
+import { createContainer } from '#runtime/container.ts';
+import { handleEvent, reportOnce } from '#runtime/handle-event.ts';
+
+const container = createContainer('ReconcileFunction');
+
+/**
+ * Scheduled: compare every target with the newest image the policy selects in ECR and bump what is
+ * behind, so a lost push event is healed on the next run. Each image's permanent error is alerted
+ * and the others are still reconciled.
+ */
+const run = (event: unknown) =>
+  handleEvent(container, event, async (raw) => {
+    const envelope = parseEnvelope(raw);
+    container.logger.setCorrelationId(envelope.id);
+    const deps = await container.deps();
+    const result = await reconcile(envelope.id, {
+      ...deps,
+      registry: container.registry(),
+      account: envelope.account,
+      region: envelope.region,
+      isPermanent,
+    });
+    for (const image of result.images) {
+      if (!image.error) continue;
+      await reportOnce(container, {
+        subject: `ReconcileFunction: ${image.error.type} for ${image.ecr}`,
+        message: image.error.message,
+        eventId: envelope.id,
+        details: { ecr: image.ecr },
+      });
+    }
+    return result;
+  });
+
+export const handler = middy(run).use(injectLambdaContext(container.logger, { resetKeys: true }));

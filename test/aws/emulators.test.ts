@@ -1,0 +1,209 @@
+import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CodeCommitClient, GetFileCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { describe, expect, it } from 'vitest';
+import { createSsmConfigLoader } from '#config/load-ssm.ts';
+import { type Emulators, startEmulators } from '#test/emulators.ts';
+
+const exec = promisify(execFile);
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../scripts/emulators.ts', import.meta.url));
+
+const portOf = (endpoint: string): number => Number(new URL(endpoint).port);
+
+/** Whether something on this machine accepts a listener on the port (i.e. nobody holds it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** SDK clients configured from the printed environment only, as a shell that ran `eval` would be. */
+function clientsFrom(env: Record<string, string>) {
+  const common = {
+    region: env.AWS_REGION,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  };
+  return {
+    ssm: new SSMClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SSM }),
+    codecommit: new CodeCommitClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_CODECOMMIT }),
+  };
+}
+
+async function withEmulators(
+  options: Parameters<typeof startEmulators>[0],
+  use: (emulators: Emulators) => Promise<void>,
+): Promise<void> {
+  const emulators = await startEmulators(options);
+  try {
+    await use(emulators);
+  } finally {
+    await emulators.stop();
+  }
+}
+
+describe('startEmulators', () => {
+  it('prints an environment that reaches moto and the CodeCommit emulator', async () => {
+    await withEmulators({ region: 'eu-central-1' }, async ({ env, moto, codecommit }) => {
+      expect(env).toStrictEqual({
+        AWS_ENDPOINT_URL_SSM: moto.endpoint,
+        AWS_ENDPOINT_URL_ECR: moto.endpoint,
+        AWS_ENDPOINT_URL_SNS: moto.endpoint,
+        AWS_ENDPOINT_URL_SQS: moto.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
+        AWS_ENDPOINT_URL_CODEBUILD: moto.endpoint,
+        AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'eu-central-1',
+      });
+      const clients = clientsFrom(env);
+      await clients.ssm.send(new PutParameterCommand({ Name: '/probe', Value: 'up', Type: 'String' }));
+      expect((await clients.ssm.send(new GetParameterCommand({ Name: '/probe' }))).Parameter?.Value).toBe(
+        'up',
+      );
+      await expect(
+        clients.codecommit.send(new GetRepositoryCommand({ repositoryName: 'app-manifests' })),
+      ).rejects.toMatchObject({ name: 'RepositoryDoesNotExistException' });
+    });
+  });
+
+  it('seeds the example repository on three branches and the configuration parameter', async () => {
+    await withEmulators({ seed: true }, async ({ env, seeded, repositoriesDir }) => {
+      const clients = clientsFrom(env);
+      const { repositoryMetadata } = await clients.codecommit.send(
+        new GetRepositoryCommand({ repositoryName: 'app-manifests' }),
+      );
+      expect(repositoryMetadata?.defaultBranch).toBe('main');
+      const expected = await readFile(`${EXAMPLES}manifests/overlays/dev/kustomization.yaml`);
+      for (const branch of ['main', 'dev', 'stg']) {
+        const file = await clients.codecommit.send(
+          new GetFileCommand({
+            repositoryName: 'app-manifests',
+            commitSpecifier: branch,
+            filePath: 'overlays/dev/kustomization.yaml',
+          }),
+        );
+        expect(Buffer.from(file.fileContent ?? new Uint8Array())).toStrictEqual(expected);
+      }
+
+      expect(seeded?.gitDir).toBe(`${repositoriesDir}/app-manifests.git`);
+      const log = await exec('git', ['-C', seeded?.gitDir ?? '', 'log', '--all', '--format=%s']);
+      expect(log.stdout.trim().split('\n').sort()).toStrictEqual(['Seed dev', 'Seed main', 'Seed stg']);
+
+      expect(env.FLOWKEEPER_CONFIG_PARAMETER).toBe('/flowkeeper/config');
+      const config = await createSsmConfigLoader({
+        parameterName: '/flowkeeper/config',
+        client: clients.ssm,
+      }).load();
+      expect(config.repositories).toStrictEqual({
+        manifests: { provider: 'codecommit', name: 'app-manifests' },
+      });
+      expect(config.images.map((image) => image.ecr)).toStrictEqual(['my-app-dev', 'my-app']);
+      const stored = await clients.ssm.send(new GetParameterCommand({ Name: '/flowkeeper/config' }));
+      expect(stored.Parameter?.Value).toContain('# Releases: semantic versions');
+    });
+  });
+
+  it('listens on the ports asked for and frees them on stop', async () => {
+    const motoPort = await freePort();
+    const codecommitPort = await freePort();
+    const emulators = await startEmulators({ motoPort, codecommitPort, seed: true });
+    expect(emulators.env.AWS_ENDPOINT_URL_SSM).toBe(`http://127.0.0.1:${motoPort}`);
+    expect(emulators.env.AWS_ENDPOINT_URL_CODECOMMIT).toBe(`http://127.0.0.1:${codecommitPort}`);
+    const clients = clientsFrom(emulators.env);
+    await clients.ssm.send(new PutParameterCommand({ Name: '/probe', Value: 'up', Type: 'String' }));
+    const { repositoryMetadata } = await clients.codecommit.send(
+      new GetRepositoryCommand({ repositoryName: 'app-manifests' }),
+    );
+    expect(repositoryMetadata?.repositoryName).toBe('app-manifests');
+    expect(await portIsFree(motoPort)).toBe(false);
+    expect(await portIsFree(codecommitPort)).toBe(false);
+
+    await emulators.stop();
+    await emulators.stop();
+    expect(await portIsFree(motoPort)).toBe(true);
+    expect(await portIsFree(codecommitPort)).toBe(true);
+  });
+
+  it('frees the ports it picked itself and removes the temporary repositories', async () => {
+    const emulators = await startEmulators({ seed: true });
+    const ports = [portOf(emulators.moto.endpoint), portOf(emulators.codecommit.endpoint)];
+    await emulators.stop();
+    for (const port of ports) expect(await portIsFree(port)).toBe(true);
+    await expect(readFile(`${emulators.repositoriesDir}/app-manifests.git/HEAD`)).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+  });
+
+  it('fails to start, leaving nothing running, when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const takenPort = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startEmulators({ codecommitPort: takenPort })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
+    } finally {
+      blocker.close();
+    }
+    const { stdout } = await exec('ps', ['-o', 'args=', '--ppid', String(process.pid)]);
+    expect(stdout).not.toContain('moto_server');
+  });
+});
+
+describe('npm run emulators', () => {
+  it('prints export lines and stops both emulators on SIGTERM', async () => {
+    const child = spawn(process.execPath, [SCRIPT, '--seed'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain('# Ctrl-C stops both.');
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`no output from the script; stderr: ${stderr}`, { cause: error });
+    }
+
+    const env = Object.fromEntries(
+      [...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((match) => [match[1] as string, match[2] as string]),
+    );
+    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: 'test', AWS_REGION: 'us-east-1' });
+    const gitDir = /git -C (\S+) log/.exec(stdout)?.[1] ?? '';
+    expect((await exec('git', ['-C', gitDir, 'log', '--format=%s', 'dev'])).stdout).toBe(
+      'Seed dev\nSeed main\n',
+    );
+    const clients = clientsFrom(env);
+    await clients.ssm.send(new PutParameterCommand({ Name: '/probe', Value: 'up', Type: 'String' }));
+    await clients.codecommit.send(new GetRepositoryCommand({ repositoryName: 'app-manifests' }));
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    for (const name of ['AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL_CODECOMMIT']) {
+      expect(await portIsFree(portOf(env[name] ?? ''))).toBe(true);
+    }
+  });
+});
