@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MOTO_SERVICES, startEmulators } from '#test/emulators.ts';
+import { type Emulators, MOTO_SERVICES, startEmulators } from '#test/emulators.ts';
 
 const USAGE = `Runs moto_server (${MOTO_SERVICES.join(', ')}) and the CodeCommit emulator until Ctrl-C.
 
   npm run emulators -- [--seed] [--region us-east-1] [--moto-port N] [--codecommit-port N]
-                       [--root dir] [--env-file file]
+                       [--root dir] [--write-env file]
 
   --seed       repository app-manifests (branches main, dev, stg) from examples/manifests, and the
                SSM parameter /flowkeeper/config holding examples/flowkeeper.yaml pointed at it
   --root       keep the CodeCommit repositories in this directory (reused on the next start)
-  --env-file   also write the environment to this file, for \`. file\` in another shell
+  --write-env  also write the environment to this file, for \`. file\` in another shell
 
 The environment is printed as shell \`export\` lines; comments (#) say where things are.`;
 
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     'moto-port': { type: 'string' },
     'codecommit-port': { type: 'string' },
     root: { type: 'string' },
-    'env-file': { type: 'string' },
+    'write-env': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -48,15 +48,32 @@ const shellQuote = (value: string): string =>
 const motoPort = port('moto-port', values['moto-port']);
 const codecommitPort = port('codecommit-port', values['codecommit-port']);
 
-let emulators: Awaited<ReturnType<typeof startEmulators>>;
+const starting = startEmulators({
+  seed: values.seed,
+  ...(values.region === undefined ? {} : { region: values.region }),
+  ...(motoPort === undefined ? {} : { motoPort }),
+  ...(codecommitPort === undefined ? {} : { codecommitPort }),
+  ...(values.root === undefined ? {} : { root: values.root }),
+});
+
+// Registered before the emulators are up, so a signal during start-up still stops moto_server.
+const shutdown = (): void => {
+  starting
+    .then((emulators) => emulators.stop())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
+
+let emulators: Emulators;
 try {
-  emulators = await startEmulators({
-    seed: values.seed,
-    ...(values.region === undefined ? {} : { region: values.region }),
-    ...(motoPort === undefined ? {} : { motoPort }),
-    ...(codecommitPort === undefined ? {} : { codecommitPort }),
-    ...(values.root === undefined ? {} : { root: values.root }),
-  });
+  emulators = await starting;
 } catch (error) {
   console.error(`cannot start the emulators: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -76,17 +93,5 @@ if (emulators.seeded) {
   );
 }
 notes.push('# Ctrl-C stops both.');
+if (values['write-env'] !== undefined) await writeFile(values['write-env'], `${exports.join('\n')}\n`);
 console.log([...exports, ...notes].join('\n'));
-if (values['env-file'] !== undefined) await writeFile(values['env-file'], `${exports.join('\n')}\n`);
-
-const shutdown = (): void => {
-  emulators.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-};
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);

@@ -1,5 +1,6 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, paginateGetParametersByPath, SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfigFile, parseConfigText } from '#config/load-file.ts';
+import { mergeConfigParts } from '#config/merge-documents.ts';
 import { parseConfig } from '#config/schema.ts';
 import type { Config } from '#config/types.ts';
 import { ConfigError } from '#domain/errors.ts';
@@ -54,12 +55,34 @@ export function createSsmConfigLoader(options: SsmConfigLoaderOptions): ConfigLo
   if (parameterName.trim() === '') throw new ConfigError('SSM parameter', ['the parameter name is empty']);
   const ttlMs = (options.ttlSeconds ?? ttlFromEnv(process.env) ?? DEFAULT_CONFIG_TTL_SECONDS) * 1000;
   const now = options.now ?? Date.now;
-  const source = `SSM parameter ${parameterName}`;
+  const byPath = parameterName.endsWith('/');
+  const source = byPath ? `SSM parameters under ${parameterName}` : `SSM parameter ${parameterName}`;
   let cached: { config: Config; expiresAt: number } | undefined;
   let inFlight: Promise<Config> | undefined;
 
+  /** A configuration split across the parameters of a path, merged in name order. */
+  async function fetchConfigParts(client: SSMClient): Promise<Config> {
+    const path = parameterName.replace(/\/+$/, '') || '/';
+    const parts = [];
+    for await (const page of paginateGetParametersByPath(
+      { client },
+      { Path: path, Recursive: true, WithDecryption: true },
+    )) {
+      for (const parameter of page.Parameters ?? []) {
+        const name = parameter.Name ?? '';
+        parts.push({ name, document: parseConfigText(parameter.Value ?? '', name, `SSM parameter ${name}`) });
+      }
+    }
+    if (parts.length === 0) {
+      const region = await client.config.region();
+      throw new ConfigError(source, [`no parameter under ${path} in ${region}`]);
+    }
+    return parseConfig(mergeConfigParts(parts, source), `${source} (${parts.map((p) => p.name).join(', ')})`);
+  }
+
   async function fetchConfig(): Promise<Config> {
     const client = options.client ?? defaultClient();
+    if (byPath) return fetchConfigParts(client);
     let value: string | undefined;
     try {
       const output = await client.send(
@@ -94,7 +117,8 @@ export function createSsmConfigLoader(options: SsmConfigLoaderOptions): ConfigLo
 }
 
 /**
- * The loader the environment asks for: `FLOWKEEPER_CONFIG_PARAMETER` (an SSM parameter name),
+ * The loader the environment asks for: `FLOWKEEPER_CONFIG_PARAMETER` (an SSM parameter name, or a
+ * path ending in `/` whose parameters are merged),
  * else `FLOWKEEPER_CONFIG_FILE` (a YAML or JSON file, read on every load).
  */
 export function configLoaderFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigLoader {

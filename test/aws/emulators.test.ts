@@ -1,6 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CodeCommitClient, GetFileCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
@@ -171,7 +173,10 @@ describe('startEmulators', () => {
 
 describe('npm run emulators', () => {
   it('prints export lines and stops both emulators on SIGTERM', async () => {
-    const child = spawn(process.execPath, [SCRIPT, '--seed'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const envFile = join(await mkdtemp(join(tmpdir(), 'flowkeeper-env-')), 'emulators.env');
+    const child = spawn(process.execPath, [SCRIPT, '--seed', '--write-env', envFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -181,27 +186,38 @@ describe('npm run emulators', () => {
       stderr += chunk.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let env: Record<string, string>;
     try {
       await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain('# Ctrl-C stops both.');
+      env = Object.fromEntries(
+        [...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((match) => [
+          match[1] as string,
+          match[2] as string,
+        ]),
+      );
+      expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: 'test', AWS_REGION: 'us-east-1' });
+      expect(await readFile(envFile, 'utf8')).toBe(
+        `${stdout
+          .split('\n')
+          .filter((line) => line.startsWith('export '))
+          .join('\n')}\n`,
+      );
+      const gitDir = /git -C (\S+) log/.exec(stdout)?.[1] ?? '';
+      expect((await exec('git', ['-C', gitDir, 'log', '--format=%s', 'dev'])).stdout).toBe(
+        'Seed dev\nSeed main\n',
+      );
+      const clients = clientsFrom(env);
+      await clients.ssm.send(new PutParameterCommand({ Name: '/probe', Value: 'up', Type: 'String' }));
+      await clients.codecommit.send(new GetRepositoryCommand({ repositoryName: 'app-manifests' }));
     } catch (error) {
-      child.kill('SIGKILL');
-      throw new Error(`no output from the script; stderr: ${stderr}`, { cause: error });
+      child.kill('SIGTERM');
+      await exited;
+      throw new Error(`the script failed; stderr: ${stderr}`, { cause: error });
     }
-
-    const env = Object.fromEntries(
-      [...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((match) => [match[1] as string, match[2] as string]),
-    );
-    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: 'test', AWS_REGION: 'us-east-1' });
-    const gitDir = /git -C (\S+) log/.exec(stdout)?.[1] ?? '';
-    expect((await exec('git', ['-C', gitDir, 'log', '--format=%s', 'dev'])).stdout).toBe(
-      'Seed dev\nSeed main\n',
-    );
-    const clients = clientsFrom(env);
-    await clients.ssm.send(new PutParameterCommand({ Name: '/probe', Value: 'up', Type: 'String' }));
-    await clients.codecommit.send(new GetRepositoryCommand({ repositoryName: 'app-manifests' }));
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    await rm(dirname(envFile), { recursive: true, force: true });
     for (const name of ['AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL_CODECOMMIT']) {
       expect(await portIsFree(portOf(env[name] ?? ''))).toBe(true);
     }
