@@ -8,13 +8,10 @@ import {
   type ImageIdentifier,
   paginateDescribeImages,
 } from '@aws-sdk/client-ecr';
-import {
-  type ImageDetail,
-  type ImageRegistry,
-  RegistryError,
-  type ScanResult,
-  type Severity,
-} from '#app/image-registry.ts';
+import { type ImageDetail, type ImageRegistry, RegistryError, type ScanResult } from '#app/image-registry.ts';
+import { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
+
+export { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
 
 export interface EcrRegistryOptions {
   /** An injected client (tests point one at an emulator); otherwise a shared default client. */
@@ -23,50 +20,6 @@ export interface EcrRegistryOptions {
   region?: string;
   /** `maxResults` of each DescribeImages page when listing (1–1000). Default 1000: the fewest calls. */
   pageSize?: number;
-}
-
-const REPOSITORY_ARN = /^arn:[a-z][a-z0-9-]*:ecr:[a-z0-9-]+:\d{12}:repository\/(.+)$/;
-
-/**
- * The repository name of a name or a repository ARN (`arn:<partition>:ecr:<region>:<account>:repository/<name>`),
- * which Inspector's scan events carry in place of the name. Throws a TypeError for any other ARN.
- */
-export function ecrRepositoryName(nameOrArn: string): string {
-  if (!nameOrArn.startsWith('arn:')) return nameOrArn;
-  const name = REPOSITORY_ARN.exec(nameOrArn)?.[1];
-  if (name === undefined) {
-    throw new TypeError(
-      `${JSON.stringify(nameOrArn)} is not an ECR repository ARN (expected arn:<partition>:ecr:<region>:<account>:repository/<name>)`,
-    );
-  }
-  return name;
-}
-
-const SEVERITIES: ReadonlySet<string> = new Set<Severity>([
-  'CRITICAL',
-  'HIGH',
-  'MEDIUM',
-  'LOW',
-  'INFORMATIONAL',
-  'UNDEFINED',
-]);
-
-const isSeverity = (key: string): key is Severity => SEVERITIES.has(key);
-
-/**
- * Counts keyed by the port's severities. Enhanced scanning also reports `UNTRIAGED` (Inspector has
- * not rated the finding yet), which is counted as `UNDEFINED`; zero counts and any other key are left out.
- */
-export function severityCountsOf(
-  counts: Record<string, number> | undefined,
-): Partial<Record<Severity, number>> {
-  const result: Partial<Record<Severity, number>> = {};
-  for (const [key, count] of Object.entries(counts ?? {})) {
-    const severity = key === 'UNTRIAGED' ? 'UNDEFINED' : key;
-    if (!isSeverity(severity) || !(count > 0)) continue;
-    result[severity] = (result[severity] ?? 0) + count;
-  }
-  return result;
 }
 
 const defaultClients = new Map<string, ECRClient>();

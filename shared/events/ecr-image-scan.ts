@@ -1,7 +1,7 @@
-import { ecrRepositoryName, severityCountsOf } from '#adapters/ecr-registry.ts';
-import type { Severity } from '#app/image-registry.ts';
+import { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
 import { EventError } from '#domain/errors.ts';
 import { isValidDigest, isValidTag } from '#domain/image-reference.ts';
+import type { Severity } from '#domain/scan-gate.ts';
 import { type Envelope, isRecord, parseEnvelope, requireString } from './envelope.ts';
 
 /**

@@ -207,8 +207,8 @@ describe('CodeCommit git host', () => {
     const { host } = await seeded({
       'apps/latin1.yaml': Uint8Array.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9]),
     });
-    const error = await rejectionOf(host.readFile('main', 'apps/latin1.yaml'));
-    expect(error).not.toBeInstanceOf(GitHostError);
+    const error = await hostErrorOf(host.readFile('main', 'apps/latin1.yaml'));
+    expect(error.code).toBe('NotText');
     expect(error.message).toContain('apps/latin1.yaml');
     expect(error.message).toContain('UTF-8');
   });
