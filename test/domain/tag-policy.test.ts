@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTags, decideUpgrade, selectTag, type TagPolicy } from '#domain/tag-policy.ts';
+import { compareTags, decideUpgrade, newestTag, selectTag, type TagPolicy } from '#domain/tag-policy.ts';
 
 const semverPolicy = (range = '*', prerelease = false, extra: Partial<TagPolicy> = {}): TagPolicy => ({
   ordering: { kind: 'semver', range, prerelease },
@@ -104,5 +104,38 @@ describe('compareTags', () => {
     const ordering = { kind: 'pattern' as const, pattern: '^\\d{8}$', order: 'numeric' as const };
     expect(compareTags(ordering, '20260302', '20260301')).toBe(1);
     expect(compareTags(ordering, 'x', '20260301')).toBeUndefined();
+  });
+});
+
+describe('push-time ordering', () => {
+  const policy: TagPolicy = { ordering: { kind: 'push-time', pattern: '^main-' }, include: [], exclude: [] };
+  const times = new Map([
+    ['main-aaa', 1_000],
+    ['main-bbb', 2_000],
+  ]);
+
+  it('selects by pattern only and orders by push time, never by the text of the tag', () => {
+    expect(selectTag(policy, 'main-zzz').ok).toBe(true);
+    expect(selectTag(policy, 'feature-x').ok).toBe(false);
+    expect(decideUpgrade(policy, 'main-aaa', 'main-bbb', times).ok).toBe(true);
+    expect(decideUpgrade(policy, 'main-bbb', 'main-aaa', times)).toEqual({
+      ok: false,
+      reason: 'main-aaa was pushed before the current main-bbb',
+    });
+  });
+
+  it('replaces a current tag whose image is unknown to the registry', () => {
+    expect(decideUpgrade(policy, 'main-gone', 'main-aaa', times).ok).toBe(true);
+  });
+
+  it('picks the newest selected tag', () => {
+    expect(newestTag(policy, ['main-aaa', 'main-bbb', 'feature-x'], times)).toBe('main-bbb');
+    const semver: TagPolicy = {
+      ordering: { kind: 'semver', range: '<2', prerelease: false },
+      include: [],
+      exclude: [],
+    };
+    expect(newestTag(semver, ['1.9.0', '1.10.0', '2.0.0', 'latest'])).toBe('1.10.0');
+    expect(newestTag(semver, ['latest'])).toBeUndefined();
   });
 });

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFunction, type FunctionBuild } from '../../../scripts/build.ts';
+import { handlerExport, listFunctions, loadTemplate } from '../../../scripts/sam-template.ts';
+
+const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
+
+export type Outcome =
+  | { ok: true; result: unknown; ms: number }
+  | { ok: false; error: { name: string; message: string }; ms: number };
+
+export interface FunctionBundle {
+  logicalId: string;
+  build: FunctionBuild;
+  exportName: string;
+}
+
+/** Build a template function with its own esbuild settings into a temporary directory. */
+export async function buildBundle(logicalId: string, distDir: string): Promise<FunctionBundle> {
+  const fn = listFunctions(loadTemplate()).find((candidate) => candidate.logicalId === logicalId);
+  if (!fn) throw new Error(`no function ${logicalId} in template.yaml`);
+  const build = await buildFunction(fn, { distDir });
+  return { logicalId, build, exportName: handlerExport(fn.handler) };
+}
+
+export interface InvokeOptions {
+  /** Environment of the process (endpoints, credentials, configuration); POWERTOOLS logs are silenced. */
+  env: Record<string, string>;
+  /** Invocations in flight at once inside the process (a Lambda container has one; bursts use several processes). */
+  concurrency?: number;
+}
+
+/** Invoke the bundle on `events` in one fresh Node process; resolves with one outcome per event. */
+export async function invokeBundle(
+  bundle: FunctionBundle,
+  events: unknown[],
+  options: InvokeOptions,
+): Promise<Outcome[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'flowkeeper-invoke-'));
+  try {
+    const request = join(dir, 'request.json');
+    const results = join(dir, 'results.json');
+    await writeFile(
+      request,
+      JSON.stringify({
+        bundle: bundle.build.handlerFile,
+        exportName: bundle.exportName,
+        events,
+        concurrency: options.concurrency ?? 1,
+      }),
+    );
+    const stderr = await run(process.execPath, [CHILD, request, results], {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...options.env,
+    });
+    try {
+      return JSON.parse(await readFile(results, 'utf8')) as Outcome[];
+    } catch {
+      throw new Error(`the function process wrote no results: ${stderr}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-8000);
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(stderr));
+  });
+}
