@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { createExampleRepository } from '../cli/example-repo.ts';
 import { buildAll } from '../scripts/build.ts';
 import { median, ms, percentile } from './stats.ts';
+import { wireBench } from './wire.ts';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const BUMP_EVENTS = Number(process.env.BENCH_BUMP_EVENTS ?? 200);
@@ -33,6 +34,8 @@ for (const build of builds) {
   console.log(`  cold init, process    median ${ms(median(cold.processMs))} (node start + import + exit)`);
   if (build.logicalId === 'ImageBumpFunction') await bumpLatency(build.handlerFile);
 }
+
+await wireBench();
 
 function coldInit(file: string) {
   const url = pathToFileURL(file).href;

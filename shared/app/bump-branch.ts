@@ -21,7 +21,22 @@ export interface BranchContext {
   eventId: string;
   pushTimes: PushTimeLookup;
   dryRun: boolean;
+  /** Waits between compare-and-swap attempts; injectable so tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_CAP_MS = 2_000;
+
+/**
+ * Full-jitter exponential backoff before re-planning after a conflict: writers racing for one
+ * branch spread out instead of re-reading in lockstep, which keeps a burst near one commit each.
+ */
+export function conflictBackoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function groupByBranch(targets: FileTarget[]): BranchGroup[] {
   const groups = new Map<string, BranchGroup>();

@@ -29,7 +29,7 @@ async function worker() {
     } catch (error) {
       outcomes[i] = {
         ok: false,
-        error: { name: error?.name, message: error?.message },
+        error: { name: error?.name, message: error?.message, stack: error?.stack },
         ms: performance.now() - started,
       };
     }
