@@ -114,18 +114,28 @@ ${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n  
     const burstEvents = Array.from({ length: BURST_IMAGES }, (_, i) => push(`img-${pad(i + 1)}`, '2.0.0'));
     const perProcess = BURST_IMAGES / BURST_PROCESSES;
     const started = performance.now();
-    const burst = await callsDuring(async () =>
-      (
-        await Promise.all(
-          Array.from({ length: BURST_PROCESSES }, (_, p) =>
-            invokeBundle(bundle, burstEvents.slice(p * perProcess, (p + 1) * perProcess), {
-              env: benchEnv,
-              concurrency: perProcess,
-            }),
-          ),
-        )
-      ).flat(),
-    );
+    let retried = 0;
+    const burst = await callsDuring(async () => {
+      // Like Lambda: an invocation that threw (a transient error) is invoked again, up to 3 times.
+      let pending = burstEvents;
+      const outcomes: Outcome[] = [];
+      for (let round = 1; pending.length > 0; round++) {
+        const slices = Array.from({ length: BURST_PROCESSES }, (_, p) =>
+          pending.slice(p * perProcess, (p + 1) * perProcess),
+        ).filter((slice) => slice.length > 0);
+        const results = (
+          await Promise.all(
+            slices.map((slice) => invokeBundle(bundle, slice, { env: benchEnv, concurrency: perProcess })),
+          )
+        ).flat();
+        const failed = pending.filter((_, i) => !results[i]?.ok);
+        outcomes.push(...results.filter((result) => result.ok || round === 3));
+        if (round === 3) break;
+        retried += failed.length;
+        pending = failed;
+      }
+      return outcomes;
+    });
     const wall = performance.now() - started;
     const commits = burst.calls.filter((c) => c.operation === 'CreateCommit' && c.status === 200).length;
     const attempts = burst.calls.filter((c) => c.operation === 'CreateCommit').length;
