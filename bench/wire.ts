@@ -10,12 +10,7 @@ import { join } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startEmulators } from '../test/support/emulators.ts';
 import { ecrPushEvent } from '../test/support/events.ts';
-import {
-  buildBundle,
-  type FunctionBundle,
-  invokeBundle,
-  type Outcome,
-} from '../test/support/function-process/index.ts';
+import { buildBundle, invokeBundle, type Outcome } from '../test/support/function-process/index.ts';
 import { median, ms, percentile } from './stats.ts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 30);

@@ -110,6 +110,7 @@ export async function bumpBranch(
         { type: 'skip', repository, branch, reason: `${host.description} reports no change on ${branch}` },
       ];
     }
+    if (attempt < maxAttempts) await (context.sleep ?? defaultSleep)(conflictBackoffMs(attempt));
   }
   throw new TransientError(
     `branch ${branch} of ${host.description} kept moving: gave up after ${maxAttempts} compare-and-swap attempts`,

@@ -46,7 +46,11 @@ export async function reconcile(eventId: string, deps: ReconcileDeps): Promise<R
   return { eventId, images };
 }
 
-async function reconcileImage(rule: ImageRule, eventId: string, deps: ReconcileDeps): Promise<ImageReconciliation> {
+async function reconcileImage(
+  rule: ImageRule,
+  eventId: string,
+  deps: ReconcileDeps,
+): Promise<ImageReconciliation> {
   const listed = await deps.registry.listImages(rule.ecr);
   const pushTimes = new Map<string, number>();
   const digests = new Map<string, string>();
@@ -58,7 +62,10 @@ async function reconcileImage(rule: ImageRule, eventId: string, deps: ReconcileD
   }
   const tag = newestTag(rule.tags, pushTimes.keys(), pushTimes);
   if (tag === undefined) {
-    return { ecr: rule.ecr, actions: [{ type: 'skip', reason: `no image in ${rule.ecr} is selected by the tag policy` }] };
+    return {
+      ecr: rule.ecr,
+      actions: [{ type: 'skip', reason: `no image in ${rule.ecr} is selected by the tag policy` }],
+    };
   }
   const where = { account: deps.account, region: deps.region, repositoryName: rule.ecr };
   const image = pushedImage(rule, where, tag, digests.get(tag));

@@ -40,7 +40,9 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
         if (commit) issues.push(`${name}: commit is already set in ${commit.from}`);
         else commit = { value, from: name };
       } else {
-        issues.push(`${name}: ${key}: unknown key or wrong type (parts hold repositories, images and commit)`);
+        issues.push(
+          `${name}: ${key}: unknown key or wrong type (parts hold repositories, images and commit)`,
+        );
       }
     }
   }

@@ -50,7 +50,10 @@ export async function handleEvent<T extends object>(
 }
 
 /** Publish an alert; a failing alert channel is logged, never allowed to turn the event into a retry. */
-export async function reportOnce(context: EventContext, alert: Parameters<AlertSink['publish']>[0]): Promise<void> {
+export async function reportOnce(
+  context: EventContext,
+  alert: Parameters<AlertSink['publish']>[0],
+): Promise<void> {
   try {
     await context.alerts().publish(alert);
   } catch (error) {
@@ -59,6 +62,7 @@ export async function reportOnce(context: EventContext, alert: Parameters<AlertS
 }
 
 function eventIdOf(event: unknown): string | null {
-  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string') return event.id;
+  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string')
+    return event.id;
   return null;
 }

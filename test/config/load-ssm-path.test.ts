@@ -23,7 +23,10 @@ const put = (name: string, value: string, type: 'String' | 'SecureString' = 'Str
 
 describe('configuration from a path of SSM parameters', () => {
   it('merges every parameter under the path in name order', async () => {
-    await put('/fk/a/repositories', 'repositories: { manifests: { provider: codecommit, name: app-manifests } }');
+    await put(
+      '/fk/a/repositories',
+      'repositories: { manifests: { provider: codecommit, name: app-manifests } }',
+    );
     await put(
       '/fk/a/images/1-web',
       'images: [{ ecr: web, update: [{ repository: manifests, branch: main, file: web.yaml, kind: kustomize, image: web }] }]',
@@ -40,10 +43,15 @@ describe('configuration from a path of SSM parameters', () => {
 
   it('names the parameters when a merged configuration is invalid', async () => {
     await put('/fk/b/one', 'repositories: { m: { provider: codecommit, name: x } }');
-    await put('/fk/b/two', 'images: [{ ecr: web, update: [{ repository: nope, branch: main, file: a.yaml, kind: imagedetail }] }]');
+    await put(
+      '/fk/b/two',
+      'images: [{ ecr: web, update: [{ repository: nope, branch: main, file: a.yaml, kind: imagedetail }] }]',
+    );
     const load = createSsmConfigLoader({ parameterName: '/fk/b/', client, ttlSeconds: 0 }).load();
     await expect(load).rejects.toThrow(ConfigError);
-    await expect(load).rejects.toThrow(/SSM parameters under \/fk\/b\/ \(\/fk\/b\/one, \/fk\/b\/two\).*unknown repository "nope"/);
+    await expect(load).rejects.toThrow(
+      /SSM parameters under \/fk\/b\/ \(\/fk\/b\/one, \/fk\/b\/two\).*unknown repository "nope"/,
+    );
   });
 
   it('reports an empty path', async () => {
@@ -64,6 +72,8 @@ describe('mergeConfigParts', () => {
   });
 
   it('refuses keys a part cannot hold', () => {
-    expect(() => mergeConfigParts([{ name: '/p/a', document: { flow: {} } }], 'test')).toThrow('/p/a: flow: unknown key');
+    expect(() => mergeConfigParts([{ name: '/p/a', document: { flow: {} } }], 'test')).toThrow(
+      '/p/a: flow: unknown key',
+    );
   });
 });
