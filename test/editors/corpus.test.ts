@@ -17,6 +17,7 @@ import { yamlPathEditor } from '#domain/editors/yaml-path.ts';
 import { ManifestError } from '#domain/errors.ts';
 import { formatTagAndDigest } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
+import { helmSpec, kubernetesSpec, kustomizeSpec, yamlSpec } from './support.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
@@ -39,24 +40,10 @@ const D1 = 'sha256:1111111111111111111111111111111111111111111111111111111111111
 const D2 = 'sha256:2222222222222222222222222222222222222222222222222222222222222222';
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
-const kz = (image: string, setName = false): Spec => ({ kind: 'kustomize', image, setName });
-const helm = (path: string, more: Partial<EditSpec<'helm'>> = {}): Spec => ({
-  kind: 'helm',
-  path,
-  tagKey: 'tag',
-  repositoryKey: 'repository',
-  digestKey: 'digest',
-  setName: false,
-  ...more,
-});
 const k8s = (container: string, resource?: { kind?: string; name?: string }): Spec =>
-  resource
-    ? { kind: 'kubernetes', container, resource, setName: false }
-    : { kind: 'kubernetes', container, setName: false };
+  kubernetesSpec(container, resource ? { resource } : {});
 const yp = (path: string, value: 'reference' | 'tag' = 'reference', document?: number): Spec =>
-  document === undefined
-    ? { kind: 'yaml', path, value, setName: false }
-    : { kind: 'yaml', path, value, document, setName: false };
+  yamlSpec(path, document === undefined ? { value } : { value, document });
 const img = (tag: string, digest?: string, name = `${ECR}/app`): DesiredImage =>
   digest ? { name, tag, digest } : { name, tag };
 
@@ -78,37 +65,37 @@ const GOLDEN: Golden[] = [
   // kustomize
   {
     file: `${ARGO}manifests/base/kustomization.yaml`,
-    spec: kz('quay.io/argoproj/argocd'),
+    spec: kustomizeSpec('quay.io/argoproj/argocd'),
     image: img('v2.14.0'),
     changes: [{ path: ['images', 0, 'newTag'], value: 'v2.14.0' }],
   },
   {
     file: `${ARGO}manifests/base/redis/kustomization.yaml`,
-    spec: kz('redis'),
+    spec: kustomizeSpec('redis'),
     image: img('7.2.7-alpine'),
     changes: [{ path: ['images', 0, 'newTag'], value: '7.2.7-alpine' }],
   },
   {
     file: `${ARGO}reposerver/repository/testdata/app-parameters/multi/kustomization.yaml`,
-    spec: kz('quay.io/argoprojlabs/argocd-e2e-container'),
+    spec: kustomizeSpec('quay.io/argoprojlabs/argocd-e2e-container'),
     image: img('0.2'),
     changes: [{ path: ['images', 0, 'newTag'], value: '0.2' }],
   },
   {
     file: `${ARGO}test/remote/manifests/kustomization.yaml`,
-    spec: kz('argocd-e2e-cluster'),
+    spec: kustomizeSpec('argocd-e2e-cluster'),
     image: img('v3.0.0'),
     changes: [{ path: ['images', 0, 'newTag'], value: 'v3.0.0' }],
   },
   {
     file: `${ARGO}util/kustomize/testdata/kustomization_yaml_components_monorepo/envs/inseng-pdx-egert-sandbox/namespaces/inst-system/apps/hello-world/kustomization.yaml`,
-    spec: kz('hello-world'),
+    spec: kustomizeSpec('hello-world'),
     image: img('1.18.0'),
     changes: [{ path: ['images', 0, 'newTag'], value: '1.18.0' }],
   },
   {
     file: `${MSD}kustomize/components/container-images-registry/kustomization.yaml`,
-    spec: kz('us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/frontend', true),
+    spec: kustomizeSpec('us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/frontend', true),
     image: img('v0.10.7', undefined, `${ECR}/frontend`),
     changes: [
       { path: ['images', 5, 'newName'], value: `${ECR}/frontend` },
@@ -117,13 +104,13 @@ const GOLDEN: Golden[] = [
   },
   {
     file: `${MSD}kustomize/components/container-images-tag/kustomization.yaml`,
-    spec: kz('us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/cartservice'),
+    spec: kustomizeSpec('us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/cartservice'),
     image: img('v0.10.7'),
     changes: [{ path: ['images', 1, 'newTag'], value: 'v0.10.7' }],
   },
   {
     file: `${TRANSFORM}kustomization.yaml`,
-    spec: kz('docker'),
+    spec: kustomizeSpec('docker'),
     image: img('27.1', D1),
     changes: [
       { path: ['images', 3, 'digest'], value: D1 },
@@ -132,38 +119,38 @@ const GOLDEN: Golden[] = [
   },
   {
     file: `${TRANSFORM}kustomization.yaml`,
-    spec: kz('my-app'),
+    spec: kustomizeSpec('my-app'),
     image: img('MYNEWTAG-2'),
     changes: [{ path: ['images', 1, 'newTag'], value: 'MYNEWTAG-2' }],
   },
   {
     file: `${KFLOW}katib/upstream/installs/katib-openshift/kustomization.yaml`,
-    spec: kz('ghcr.io/kubeflow/katib/katib-ui'),
+    spec: kustomizeSpec('ghcr.io/kubeflow/katib/katib-ui'),
     image: img('v0.20.0'),
     changes: [{ path: ['images', 2, 'newTag'], value: 'v0.20.0' }],
   },
   {
     file: `${KFLOW}model-registry/upstream/overlays/db/kustomization.yaml`,
-    spec: kz('mysql'),
+    spec: kustomizeSpec('mysql'),
     image: img('8.4'),
     changes: [{ path: ['images', 0, 'newTag'], value: '8.4' }],
   },
   {
     file: `${KFLOW}pipeline/upstream/env/dev/kustomization.yaml`,
-    spec: kz('ghcr.io/kubeflow/kfp-frontend'),
+    spec: kustomizeSpec('ghcr.io/kubeflow/kfp-frontend'),
     image: img('2.5.0'),
     changes: [{ path: ['images', 1, 'newTag'], value: '2.5.0' }],
   },
   // helm
   {
     file: 'stefanprodan__podinfo/charts/podinfo/values.yaml',
-    spec: helm('image'),
+    spec: helmSpec('image'),
     image: img('6.15.0'),
     changes: [{ path: ['image', 'tag'], value: '6.15.0' }],
   },
   {
     file: 'stefanprodan__podinfo/charts/podinfo/values.yaml',
-    spec: helm('redis', { setName: true }),
+    spec: helmSpec('redis', { setName: true }),
     image: img('8.8.1', undefined, 'public.ecr.aws/docker/library/redis'),
     changes: [
       { path: ['redis', 'repository'], value: 'public.ecr.aws/docker/library/redis' },
@@ -172,25 +159,25 @@ const GOLDEN: Golden[] = [
   },
   {
     file: 'stefanprodan__podinfo/charts/podinfo/values-prod.yaml',
-    spec: helm('image'),
+    spec: helmSpec('image'),
     image: img('6.15.0'),
     changes: [{ path: ['image', 'tag'], value: '6.15.0' }],
   },
   {
     file: `${MSD}helm-chart/values.yaml`,
-    spec: helm('images'),
+    spec: helmSpec('images'),
     image: img('v0.10.7'),
     changes: [{ path: ['images', 'tag'], value: 'v0.10.7' }],
   },
   {
     file: `${IU}e2e/testdata/008-simple-helm-app/values.yaml`,
-    spec: helm('image'),
+    spec: helmSpec('image'),
     image: img('1.0.1'),
     changes: [{ path: ['image', 'tag'], value: '1.0.1' }],
   },
   {
     file: `${IU}ginkgo/prereqs/containers/git/testdata/1-003-multi-source-helm-kustomize-test/helm-overrides.yaml`,
-    spec: helm('image', { repositoryKey: 'name', setName: true }),
+    spec: helmSpec('image', { repositoryKey: 'name', setName: true }),
     image: img('1.1.0', undefined, 'quay.io/dkarpele/my-guestbook-v2'),
     changes: [
       { path: ['image', 'name'], value: 'quay.io/dkarpele/my-guestbook-v2' },
@@ -199,25 +186,25 @@ const GOLDEN: Golden[] = [
   },
   {
     file: `${IU}ginkgo/prereqs/containers/git/testdata/1-008-helmvalues-non-live-images/helm/values.yaml`,
-    spec: helm('session.image'),
+    spec: helmSpec('session.image'),
     image: img('1.0.1'),
     changes: [{ path: ['session', 'image', 'tag'], value: '1.0.1' }],
   },
   {
     file: `${ARGO}reposerver/repository/testdata/app-parameters/single-global-helm/values.yaml`,
-    spec: helm('image'),
+    spec: helmSpec('image'),
     image: img('0.2'),
     changes: [{ path: ['image', 'tag'], value: '0.2' }],
   },
   {
     file: `${ARGO}hack/gen-resources/examples/values.yaml`,
-    spec: helm('vcluster.image'),
+    spec: helmSpec('vcluster.image'),
     image: img('v1.24.0-k3s1'),
     changes: [{ path: ['vcluster', 'image'], value: 'rancher/k3s:v1.24.0-k3s1' }],
   },
   {
     file: 'bitnami__charts/bitnami/nginx/values.yaml',
-    spec: helm('image'),
+    spec: helmSpec('image'),
     image: img('1.29.2-debian-12-r0', D1),
     changes: [
       { path: ['image', 'tag'], value: '1.29.2-debian-12-r0' },
@@ -226,25 +213,25 @@ const GOLDEN: Golden[] = [
   },
   {
     file: 'bitnami__charts/bitnami/nginx/values.yaml',
-    spec: helm('cloneStaticSiteFromGit.image'),
+    spec: helmSpec('cloneStaticSiteFromGit.image'),
     image: img('2.51.1-debian-12-r0'),
     changes: [{ path: ['cloneStaticSiteFromGit', 'image', 'tag'], value: '2.51.1-debian-12-r0' }],
   },
   {
     file: 'bitnami__charts/bitnami/redis/values.yaml',
-    spec: helm('sentinel.image'),
+    spec: helmSpec('sentinel.image'),
     image: img('8.2.2-debian-12-r0'),
     changes: [{ path: ['sentinel', 'image', 'tag'], value: '8.2.2-debian-12-r0' }],
   },
   {
     file: 'bitnami__charts/bitnami/redis/values.yaml',
-    spec: helm('volumePermissions.image'),
+    spec: helmSpec('volumePermissions.image'),
     image: img('12-debian-12-r52'),
     changes: [{ path: ['volumePermissions', 'image', 'tag'], value: '12-debian-12-r52' }],
   },
   {
     file: `${NGINX}charts/ingress-nginx/values.yaml`,
-    spec: helm('controller.image', { repositoryKey: 'image' }),
+    spec: helmSpec('controller.image', { repositoryKey: 'image' }),
     image: img('v1.16.0', D1),
     changes: [
       { path: ['controller', 'image', 'tag'], value: 'v1.16.0' },
@@ -253,7 +240,7 @@ const GOLDEN: Golden[] = [
   },
   {
     file: `${NGINX}charts/ingress-nginx/values.yaml`,
-    spec: helm('controller.admissionWebhooks.patch.image', { repositoryKey: 'image' }),
+    spec: helmSpec('controller.admissionWebhooks.patch.image', { repositoryKey: 'image' }),
     image: img('v1.7.0', D2),
     changes: [
       { path: ['controller', 'admissionWebhooks', 'patch', 'image', 'tag'], value: 'v1.7.0' },
@@ -262,43 +249,43 @@ const GOLDEN: Golden[] = [
   },
   {
     file: `${NGINX}charts/ingress-nginx/values.yaml`,
-    spec: helm('defaultBackend.image', { repositoryKey: 'image' }),
+    spec: helmSpec('defaultBackend.image', { repositoryKey: 'image' }),
     image: img('1.6'),
     changes: [{ path: ['defaultBackend', 'image', 'tag'], value: '1.6' }],
   },
   {
     file: OTEL,
-    spec: helm('components.flagd.imageOverride'),
+    spec: helmSpec('components.flagd.imageOverride'),
     image: img('v0.16.1'),
     changes: [{ path: ['components', 'flagd', 'imageOverride', 'tag'], value: 'v0.16.1' }],
   },
   {
     file: OTEL,
-    spec: helm('components.astronomy-db.imageOverride'),
+    spec: helmSpec('components.astronomy-db.imageOverride'),
     image: img('18.5'),
     changes: [{ path: ['components', 'astronomy-db', 'imageOverride', 'tag'], value: '18.5' }],
   },
   {
     file: OTEL,
-    spec: helm('default.image'),
+    spec: helmSpec('default.image'),
     image: img('2.1.0'),
     changes: [{ path: ['default', 'image', 'tag'], value: '2.1.0' }],
   },
   {
     file: OTEL,
-    spec: helm('components.cart.initContainers[0].image'),
+    spec: helmSpec('components.cart.initContainers[0].image'),
     image: img('1.37'),
     changes: [{ path: ['components', 'cart', 'initContainers', 0, 'image'], value: 'busybox:1.37' }],
   },
   {
     file: 'fluxcd__flux2-kustomize-helm-example/apps/base/podinfo/release.yaml',
-    spec: helm('spec.values.redis'),
+    spec: helmSpec('spec.values.redis'),
     image: img('8.6.3'),
     changes: [{ path: ['spec', 'values', 'redis', 'tag'], value: '8.6.3' }],
   },
   {
     file: HASS,
-    spec: helm(HASS_IMAGE),
+    spec: helmSpec(HASS_IMAGE),
     image: img('2026.9.0', D1),
     changes: [{ path: [...HASS_PATH, 'tag'], value: `2026.9.0@${D1}` }],
   },
@@ -528,40 +515,40 @@ const FAILING: Failing[] = [
   {
     title: 'an image block that exists only in comments (extraModules)',
     file: `${NGINX}charts/ingress-nginx/values.yaml`,
-    spec: helm('controller.extraModules[0].image', { repositoryKey: 'image' }),
+    spec: helmSpec('controller.extraModules[0].image', { repositoryKey: 'image' }),
     error: /not found: `controller\.extraModules` has 0 entries, so no index 0/,
   },
   {
     title: 'a digest field without digest pinning',
     file: `${NGINX}charts/ingress-nginx/values.yaml`,
-    spec: helm('controller.image', { repositoryKey: 'image' }),
+    spec: helmSpec('controller.image', { repositoryKey: 'image' }),
     error: /`controller\.image\.digest` pins digest sha256:594ceea7.*set `digest: pin`/,
     writeOnly: true,
   },
   {
     title: 'an image mapping without a tag key',
     file: OTEL,
-    spec: helm('opentelemetry-collector.image'),
+    spec: helmSpec('opentelemetry-collector.image'),
     error: /`opentelemetry-collector\.image` has no `tag` key \(keys: repository\)/,
   },
   {
     title: 'a value-less key where an image is expected',
     file: 'stefanprodan__podinfo/charts/podinfo/values.yaml',
-    spec: helm('backend'),
+    spec: helmSpec('backend'),
     error: /`backend` holds no image name to keep; enable setName/,
     writeOnly: true,
   },
   {
     title: 'a kustomize digest without digest pinning',
     file: `${TRANSFORM}kustomization.yaml`,
-    spec: kz('docker'),
+    spec: kustomizeSpec('docker'),
     error: /images\[name=docker\]: the entry pins digest sha256:25a0d4 .*set `digest: pin`/,
     writeOnly: true,
   },
   {
     title: 'an image name with its tag, which is not how kustomize entries are named',
     file: `${ARGO}manifests/base/kustomization.yaml`,
-    spec: kz('quay.io/argoproj/argocd:latest'),
+    spec: kustomizeSpec('quay.io/argoproj/argocd:latest'),
     error:
       /no `images` entry has name `quay\.io\/argoproj\/argocd:latest` \(names found: quay\.io\/argoproj\/argocd\)/,
   },
@@ -585,7 +572,7 @@ const FAILING: Failing[] = [
   {
     title: 'Helm values given as a kustomize target',
     file: 'stefanprodan__podinfo/charts/podinfo/values.yaml',
-    spec: kz('ghcr.io/stefanprodan/podinfo'),
+    spec: kustomizeSpec('ghcr.io/stefanprodan/podinfo'),
     error: /the file has no `images:` list/,
   },
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageDefinitionsEditor } from '#domain/editors/imagedefinitions.ts';
 import { imageDetailEditor } from '#domain/editors/imagedetail.ts';
-import { lineAndColumn, parseJson } from '#domain/editors/json-source.ts';
+import { lineAndColumn, parseJson } from '#domain/editors/json-document.ts';
 import { EventError, ManifestError } from '#domain/errors.ts';
 
 const FILE = 'deploy/imageDetail.json';

@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { kustomizeEditor } from '#domain/editors/kustomize.ts';
-import { ManifestError } from '#domain/errors.ts';
-import type { EditSpec } from '#domain/targets.ts';
+import { DIGEST, kustomizeSpec, manifestError, writerFor } from './support.ts';
 
-const spec = (image: string, setName = false): EditSpec<'kustomize'> => ({
-  kind: 'kustomize',
-  image,
-  setName,
-});
 const app = { name: '123.dkr.ecr.eu-west-1.amazonaws.com/my-app', tag: '1.4.2' };
-const digest = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
-
-function write(
-  text: string,
-  s = spec('my-app'),
-  image: { name: string; tag: string; digest?: string } = app,
-) {
-  return kustomizeEditor.write(text, s, image, 'overlays/dev/kustomization.yaml');
-}
-
-function error(fn: () => unknown): ManifestError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ManifestError) return e;
-    throw e;
-  }
-  throw new Error('expected a ManifestError');
-}
+const write = writerFor(kustomizeEditor, 'overlays/dev/kustomization.yaml', {
+  image: app,
+  spec: kustomizeSpec('my-app'),
+});
 
 const BASE = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -44,7 +23,7 @@ resources:
 
 describe('kustomizeEditor.read', () => {
   it('returns the entry name, tag and location', () => {
-    expect(kustomizeEditor.read(BASE, spec('my-app'), 'k.yaml')).toEqual({
+    expect(kustomizeEditor.read(BASE, kustomizeSpec('my-app'), 'k.yaml')).toEqual({
       name: 'registry.example.com/my-app',
       tag: '1.4.1',
       location: 'images[name=my-app].newTag',
@@ -52,11 +31,11 @@ describe('kustomizeEditor.read', () => {
   });
 
   it('falls back to the entry name and reads the digest field', () => {
-    const text = `images:\n- name: my-app\n  newTag: "0.1"\n  digest: ${digest}\n`;
-    expect(kustomizeEditor.read(text, spec('my-app'), 'k.yaml')).toEqual({
+    const text = `images:\n- name: my-app\n  newTag: "0.1"\n  digest: ${DIGEST}\n`;
+    expect(kustomizeEditor.read(text, kustomizeSpec('my-app'), 'k.yaml')).toEqual({
       name: 'my-app',
       tag: '0.1',
-      digest,
+      digest: DIGEST,
       location: 'images[name=my-app].newTag',
     });
   });
@@ -80,13 +59,15 @@ describe('kustomizeEditor.write', () => {
 
   it('keeps the quoting style of the existing value', () => {
     const text = `images:\n- name: my-app\n  newTag: "0.1"\n- name: b\n  newTag: 'x'\n`;
-    expect(write(text, spec('my-app'), { name: 'x', tag: '0.2' }).text).toBe(text.replace('"0.1"', '"0.2"'));
-    expect(write(text, spec('b'), { name: 'x', tag: 'y' }).text).toBe(text.replace("'x'", "'y'"));
+    expect(write(text, kustomizeSpec('my-app'), { name: 'x', tag: '0.2' }).text).toBe(
+      text.replace('"0.1"', '"0.2"'),
+    );
+    expect(write(text, kustomizeSpec('b'), { name: 'x', tag: 'y' }).text).toBe(text.replace("'x'", "'y'"));
   });
 
   it('double-quotes a tag that plain YAML would read as a number', () => {
     const text = 'images:\n- name: my-app\n  newTag: v1\n';
-    expect(write(text, spec('my-app'), { name: 'x', tag: '1.10' }).text).toBe(
+    expect(write(text, kustomizeSpec('my-app'), { name: 'x', tag: '1.10' }).text).toBe(
       'images:\n- name: my-app\n  newTag: "1.10"\n',
     );
   });
@@ -94,7 +75,7 @@ describe('kustomizeEditor.write', () => {
   it('inserts a missing newTag after the last key of the entry, with its indentation', () => {
     const text =
       'images:\n  - name: redis\n    newName: mirror/redis # mirrored\n  - name: b\n    newTag: x\n';
-    expect(write(text, spec('redis')).text).toBe(
+    expect(write(text, kustomizeSpec('redis')).text).toBe(
       'images:\n  - name: redis\n    newName: mirror/redis # mirrored\n    newTag: 1.4.2\n  - name: b\n    newTag: x\n',
     );
   });
@@ -115,13 +96,13 @@ describe('kustomizeEditor.write', () => {
   });
 
   it('writes newName with setName, replacing or inserting it', () => {
-    expect(write(BASE, spec('my-app', true)).text).toBe(
+    expect(write(BASE, kustomizeSpec('my-app', true)).text).toBe(
       BASE.replace('newName: registry.example.com/my-app', `newName: ${app.name}`).replace(
         '1.4.1 #',
         '1.4.2 #',
       ),
     );
-    expect(write('images:\n- name: my-app\n  newTag: v1\n', spec('my-app', true)).text).toBe(
+    expect(write('images:\n- name: my-app\n  newTag: v1\n', kustomizeSpec('my-app', true)).text).toBe(
       `images:\n- name: my-app\n  newTag: 1.4.2\n  newName: ${app.name}\n`,
     );
   });
@@ -132,17 +113,20 @@ describe('kustomizeEditor.write', () => {
 
   it('writes the digest field when a digest is given, inserting it when missing', () => {
     const withDigest = 'images:\n- name: my-app\n  newTag: v1\n  digest: sha256:old\n';
-    expect(write(withDigest, spec('my-app'), { ...app, digest }).text).toBe(
-      `images:\n- name: my-app\n  newTag: 1.4.2\n  digest: ${digest}\n`,
+    expect(write(withDigest, kustomizeSpec('my-app'), { ...app, digest: DIGEST }).text).toBe(
+      `images:\n- name: my-app\n  newTag: 1.4.2\n  digest: ${DIGEST}\n`,
     );
-    const out = write('images:\n- name: my-app\n  newTag: v1\n', spec('my-app'), { ...app, digest });
-    expect(out.text).toBe(`images:\n- name: my-app\n  newTag: 1.4.2\n  digest: ${digest}\n`);
-    expect(out.to).toBe(`1.4.2@${digest}`);
+    const out = write('images:\n- name: my-app\n  newTag: v1\n', kustomizeSpec('my-app'), {
+      ...app,
+      digest: DIGEST,
+    });
+    expect(out.text).toBe(`images:\n- name: my-app\n  newTag: 1.4.2\n  digest: ${DIGEST}\n`);
+    expect(out.to).toBe(`1.4.2@${DIGEST}`);
   });
 
   it('throws when the entry pins a digest and no digest is given', () => {
     const text = 'images:\n- name: my-app\n  newTag: v1\n  digest: sha256:old\n';
-    const e = error(() => write(text));
+    const e = manifestError(() => write(text));
     expect(e.file).toBe('overlays/dev/kustomization.yaml');
     expect(e.location).toBe('images[name=my-app]');
     expect(e.message).toMatch(/pins digest sha256:old .*set `digest: pin` on this target/);
@@ -162,43 +146,47 @@ describe('kustomizeEditor.write', () => {
   });
 
   it('throws when no entry has the image name, listing the names found', () => {
-    const e = error(() => write(BASE, spec('nope')));
+    const e = manifestError(() => write(BASE, kustomizeSpec('nope')));
     expect(e.message).toBe(
       "overlays/dev/kustomization.yaml at images[name=nope]: no `images` entry has name `nope` (names found: other, my-app); add the entry or fix the target's image",
     );
   });
 
   it('throws when several entries have the image name', () => {
-    const e = error(() => write('images:\n- name: my-app\n  newTag: a\n- name: my-app\n  newTag: b\n'));
+    const e = manifestError(() =>
+      write('images:\n- name: my-app\n  newTag: a\n- name: my-app\n  newTag: b\n'),
+    );
     expect(e.message).toMatch(
       /2 `images` entries have name `my-app` \(document 0 images\[0\], document 0 images\[1\]\)/,
     );
   });
 
   it('throws when the file has no images list', () => {
-    expect(error(() => write('resources:\n- a.yaml\n')).message).toMatch(/the file has no `images:` list/);
+    expect(manifestError(() => write('resources:\n- a.yaml\n')).message).toMatch(
+      /the file has no `images:` list/,
+    );
   });
 
   it('throws when images is not a list', () => {
-    expect(error(() => write('images:\n  my-app: v1\n')).message).toMatch(
+    expect(manifestError(() => write('images:\n  my-app: v1\n')).message).toMatch(
       /`images` in document 0 is a mapping/,
     );
   });
 
   it('throws naming the anchor when newTag is an alias', () => {
     const text = 'x: &t v1\nimages:\n- name: my-app\n  newTag: *t\n';
-    expect(error(() => write(text)).message).toMatch(
+    expect(manifestError(() => write(text)).message).toMatch(
       /is an alias \(\*t\) of another value; edit the value anchored as &t/,
     );
   });
 
   it('throws when newTag is not a scalar', () => {
-    const e = error(() => write('images:\n- name: my-app\n  newTag: [a]\n'));
+    const e = manifestError(() => write('images:\n- name: my-app\n  newTag: [a]\n'));
     expect(e.message).toMatch(/`images\[name=my-app\]\.newTag` is a list where a single value was expected/);
   });
 
   it('throws on invalid YAML with line and column', () => {
-    const e = error(() => write('images:\n- name: my-app\n  newTag: [v1\n'));
+    const e = manifestError(() => write('images:\n- name: my-app\n  newTag: [v1\n'));
     expect(e.file).toBe('overlays/dev/kustomization.yaml');
     expect(e.message).toMatch(/at line \d+, column \d+: invalid YAML/);
   });

@@ -1,21 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  applyChanges,
-  child,
-  documentRoot,
-  formatPath,
-  type Located,
-  locateUnique,
-  parsePath,
-  parseYamlFile,
-  readsBackPlain,
-  resolvePath,
-  withTagAndDigest,
-  type YamlFile,
-} from '#domain/editors/yaml-source.ts';
-import { ManifestError } from '#domain/errors.ts';
+import { applyChanges } from '#domain/editors/yaml-apply-changes.ts';
+import { parseYamlFile, type YamlFile } from '#domain/editors/yaml-file.ts';
+import { withTagAndDigest } from '#domain/editors/yaml-image-values.ts';
+import { locateUnique } from '#domain/editors/yaml-location.ts';
+import { child, documentRoot, type Located, resolvePath } from '#domain/editors/yaml-navigation.ts';
+import { formatPath, parsePath } from '#domain/editors/yaml-path-syntax.ts';
+import { readsBackPlain } from '#domain/editors/yaml-scalars.ts';
+import { manifestError } from './support.ts';
 
 function at(file: YamlFile, path: string, document?: number): Located {
   return locateUnique(file, path, document);
@@ -29,16 +22,6 @@ function set(text: string, path: string, value: string): string {
 function insert(text: string, path: string, entries: [string, string][]): string {
   const file = parseYamlFile(text, 'f.yaml');
   return applyChanges(file, [{ kind: 'insert', map: at(file, path), entries }], path);
-}
-
-function error(fn: () => unknown): ManifestError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ManifestError) return e;
-    throw e;
-  }
-  throw new Error('expected a ManifestError');
 }
 
 describe('parsePath', () => {
@@ -79,7 +62,7 @@ describe('parsePath', () => {
   it.each(['', 'a..b', 'a.', '.a', 'a[x]', 'a[0', 'a[0]b', 'a\\'])(
     'rejects %j naming the file and the path',
     (path) => {
-      const e = error(() => parsePath(path, 'values.yaml'));
+      const e = manifestError(() => parsePath(path, 'values.yaml'));
       expect(e.file).toBe('values.yaml');
       expect(e.location).toBe(path);
       expect(e.message).toMatch(/invalid path/);
@@ -95,14 +78,14 @@ describe('parsePath', () => {
 
 describe('parseYamlFile', () => {
   it('reports invalid YAML with the file, line and column', () => {
-    const e = error(() => parseYamlFile('a: 1\nb: [2\nc: 3\n', 'bad.yaml'));
+    const e = manifestError(() => parseYamlFile('a: 1\nb: [2\nc: 3\n', 'bad.yaml'));
     expect(e.file).toBe('bad.yaml');
     expect(e.location).toMatch(/^line \d+, column \d+$/);
     expect(e.message).toMatch(/^bad\.yaml at line \d+, column \d+: invalid YAML: /);
   });
 
   it('reports duplicate keys as invalid', () => {
-    const e = error(() => parseYamlFile('image:\n  tag: 1\n  tag: 2\n', 'dup.yaml'));
+    const e = manifestError(() => parseYamlFile('image:\n  tag: 1\n  tag: 2\n', 'dup.yaml'));
     expect(e.location).toBe('line 3, column 3');
     expect(e.message).toMatch(/unique/);
   });
@@ -223,12 +206,12 @@ describe('applyChanges: replacing a scalar', () => {
   });
 
   it('refuses a block scalar of several lines', () => {
-    const e = error(() => set('image: >-\n  repo\n  :1.0\n', 'image', 'repo:2.0'));
+    const e = manifestError(() => set('image: >-\n  repo\n  :1.0\n', 'image', 'repo:2.0'));
     expect(e.message).toMatch(/f\.yaml at image: `image` is a block scalar that holds several lines/);
   });
 
   it('refuses a value spread over several lines', () => {
-    const e = error(() => set('image: "repo\n  :1.0"\n', 'image', 'repo:2.0'));
+    const e = manifestError(() => set('image: "repo\n  :1.0"\n', 'image', 'repo:2.0'));
     expect(e.message).toMatch(/spans several lines/);
   });
 
@@ -249,16 +232,16 @@ describe('applyChanges: replacing a scalar', () => {
   });
 
   it('names the anchor to edit when the target is an alias', () => {
-    const e = error(() => set('base: &v v1\ntag: *v\n', 'tag', 'v2'));
+    const e = manifestError(() => set('base: &v v1\ntag: *v\n', 'tag', 'v2'));
     expect(e.message).toMatch(
       /`tag` is an alias \(\*v\) of another value; edit the value anchored as &v at line 1, column 10 instead/,
     );
   });
 
   it('refuses to edit a value that aliases elsewhere reuse', () => {
-    const e = error(() => set('tag: &v v1\nother: *v\n', 'tag', 'v2'));
+    const e = manifestError(() => set('tag: &v v1\nother: *v\n', 'tag', 'v2'));
     expect(e.message).toMatch(/`tag` is anchored as &v, which \*v reuses/);
-    const inside = error(() => set('img: &i\n  tag: v1\ncopy: *i\n', 'img.tag', 'v2'));
+    const inside = manifestError(() => set('img: &i\n  tag: v1\ncopy: *i\n', 'img.tag', 'v2'));
     expect(inside.message).toMatch(/sits inside the value anchored as &i/);
   });
 
@@ -267,7 +250,7 @@ describe('applyChanges: replacing a scalar', () => {
   });
 
   it('refuses a mapping where a scalar is expected', () => {
-    const e = error(() => set('image:\n  tag: v1\n', 'image', 'v2'));
+    const e = manifestError(() => set('image:\n  tag: v1\n', 'image', 'v2'));
     expect(e.message).toMatch(/`image` is a mapping where a single value was expected/);
   });
 });
@@ -305,12 +288,12 @@ describe('applyChanges: inserting keys', () => {
   });
 
   it('refuses when the last value is a block scalar', () => {
-    const e = error(() => insert('m:\n  a: 1\n  p: |\n    text\n\n  # c\n', 'm', [['t', 'v']]));
+    const e = manifestError(() => insert('m:\n  a: 1\n  p: |\n    text\n\n  # c\n', 'm', [['t', 'v']]));
     expect(e.message).toMatch(/cannot add `t` to `m`: its last value spans several lines/);
   });
 
   it('refuses when the last entry holds a nested block', () => {
-    const e = error(() => insert('m:\n  a: 1\n  b:\n    c: 2\n', 'm', [['t', 'v']]));
+    const e = manifestError(() => insert('m:\n  a: 1\n  b:\n    c: 2\n', 'm', [['t', 'v']]));
     expect(e.message).toMatch(/cannot add `t` to `m`: its last entry holds a nested block/);
   });
 });
@@ -322,7 +305,7 @@ describe('applyChanges: self-check', () => {
     // Pretend the edit is meant for `b` while it lands on `a`: the re-parse must notice.
     const b = at(file, 'b');
     const lying: Located = { ...a, path: b.path };
-    const e = error(() => applyChanges(file, [{ kind: 'set', at: lying, value: 'v2' }], 'b'));
+    const e = manifestError(() => applyChanges(file, [{ kind: 'set', at: lying, value: 'v2' }], 'b'));
     expect(e.message).toMatch(/self-check failed, nothing was written/);
   });
 
@@ -339,7 +322,7 @@ describe('locateUnique', () => {
   );
 
   it('refuses a path found in several documents and lists them', () => {
-    const e = error(() => locateUnique(file, 'spec.image'));
+    const e = manifestError(() => locateUnique(file, 'spec.image'));
     expect(e.message).toBe(
       'm.yaml at spec.image: ambiguous: 2 documents have this path: document 0 (A/a), document 1 (B/b); set `document` on the target to the index of the one to change',
     );
@@ -350,13 +333,13 @@ describe('locateUnique', () => {
   });
 
   it('refuses a document index that does not exist', () => {
-    expect(error(() => locateUnique(file, 'spec.image', 2)).message).toMatch(
+    expect(manifestError(() => locateUnique(file, 'spec.image', 2)).message).toMatch(
       /document 2 does not exist: the file has 2 documents \(0 to 1\)/,
     );
   });
 
   it('says per document why the path is missing', () => {
-    expect(error(() => locateUnique(file, 'spec.tag')).message).toMatch(
+    expect(manifestError(() => locateUnique(file, 'spec.tag')).message).toMatch(
       /not found: document 0: `spec` has no key `tag` \(keys: image\); document 1: /,
     );
   });

@@ -8,22 +8,12 @@ import { ManifestError } from '#domain/errors.ts';
 import { formatTagAndDigest } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
 import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
-import {
-  applyChanges,
-  type Change,
-  child,
-  describeLocation,
-  expectScalar,
-  type Located,
-  locateUnique,
-  mapEntries,
-  parseYamlFile,
-  readReference,
-  referenceChange,
-  scalarText,
-  splitTagAndDigest,
-  type YamlFile,
-} from './yaml-source.ts';
+import { applyChanges, type Change } from './yaml-apply-changes.ts';
+import { parseYamlFile, type YamlFile } from './yaml-file.ts';
+import { readReference, referenceChange, splitTagAndDigest } from './yaml-image-values.ts';
+import { describeLocation, locateUnique } from './yaml-location.ts';
+import { child, type Located, mapEntries } from './yaml-navigation.ts';
+import { expectScalar, scalarText } from './yaml-scalars.ts';
 
 type Spec = EditSpec<'helm'>;
 

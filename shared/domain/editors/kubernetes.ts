@@ -9,24 +9,12 @@ import { ManifestError } from '#domain/errors.ts';
 import { formatTagAndDigest } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
 import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
-import {
-  applyChanges,
-  child,
-  describeLocation,
-  documentRoot,
-  formatResource,
-  type Located,
-  mapEntries,
-  parseYamlFile,
-  type Resource,
-  readReference,
-  referenceChange,
-  resourceOf,
-  scalarText,
-  selectedAs,
-  seqItems,
-  type YamlFile,
-} from './yaml-source.ts';
+import { applyChanges } from './yaml-apply-changes.ts';
+import { parseYamlFile, type YamlFile } from './yaml-file.ts';
+import { readReference, referenceChange } from './yaml-image-values.ts';
+import { describeLocation, formatResource, type Resource, resourceOf } from './yaml-location.ts';
+import { child, documentRoot, type Located, mapEntries, selectedAs, seqItems } from './yaml-navigation.ts';
+import { scalarText } from './yaml-scalars.ts';
 
 type Spec = EditSpec<'kubernetes'>;
 

@@ -5,21 +5,11 @@ import { ManifestError } from '#domain/errors.ts';
 import { formatTagAndDigest } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
 import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
-import {
-  applyChanges,
-  type Change,
-  child,
-  describeLocation,
-  describeNode,
-  documentRoot,
-  expectScalar,
-  type Located,
-  parseYamlFile,
-  scalarText,
-  selectedAs,
-  seqItems,
-  type YamlFile,
-} from './yaml-source.ts';
+import { applyChanges, type Change } from './yaml-apply-changes.ts';
+import { parseYamlFile, type YamlFile } from './yaml-file.ts';
+import { describeLocation } from './yaml-location.ts';
+import { child, describeNode, documentRoot, type Located, selectedAs, seqItems } from './yaml-navigation.ts';
+import { expectScalar, scalarText } from './yaml-scalars.ts';
 
 type Spec = EditSpec<'kustomize'>;
 

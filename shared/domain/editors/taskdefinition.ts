@@ -6,28 +6,14 @@
 import { ManifestError } from '../errors.ts';
 import type { EditSpec } from '../targets.ts';
 import type { ManifestEditor } from './editor.ts';
-import {
-  describeKind,
-  findNamedEntry,
-  type ImageField,
-  type JsonDocument,
-  type JsonNode,
-  parseJson,
-  propertyValue,
-  readImageField,
-  stringProperty,
-  writeImageField,
-} from './json-source.ts';
+import type { JsonDocument, JsonNode } from './json-document.ts';
+import { jsonImageEditor } from './json-image-editor.ts';
+import type { ImageField } from './json-image-field.ts';
+import { describeKind, expectRoot, findNamedEntry, propertyValue, stringProperty } from './json-lookup.ts';
 
 function locate(doc: JsonDocument, spec: EditSpec<'taskdefinition'>): ImageField {
-  const { root, file } = doc;
-  if (root.type !== 'object') {
-    throw new ManifestError(
-      file,
-      '',
-      `expected a JSON object (an ECS task definition), found ${describeKind(root)}`,
-    );
-  }
+  const { file } = doc;
+  const root = expectRoot(doc, 'object', 'a JSON object (an ECS task definition)');
   const { definition, prefix } = unwrap(doc, root);
   const location = `${prefix}containerDefinitions[name=${spec.container}].image`;
   const containers = propertyValue(doc, definition, 'containerDefinitions', location);
@@ -57,14 +43,7 @@ function unwrap(doc: JsonDocument, root: JsonNode): { definition: JsonNode; pref
   return { definition: root, prefix: '' };
 }
 
-export const taskDefinitionEditor: ManifestEditor<'taskdefinition'> = {
-  kind: 'taskdefinition',
-  read(text, spec, file) {
-    const doc = parseJson(text, file);
-    return readImageField(doc, locate(doc, spec), spec.setName);
-  },
-  write(text, spec, image, file) {
-    const doc = parseJson(text, file);
-    return writeImageField(doc, locate(doc, spec), spec.setName, image);
-  },
-};
+export const taskDefinitionEditor: ManifestEditor<'taskdefinition'> = jsonImageEditor(
+  'taskdefinition',
+  locate,
+);

@@ -5,23 +5,12 @@
 import { formatTagAndDigest } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
 import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
-import {
-  applyChanges,
-  type Change,
-  describeLocation,
-  documentRoot,
-  expectScalar,
-  type HeldImage,
-  type Located,
-  locateUnique,
-  parseYamlFile,
-  readReference,
-  referenceChange,
-  resourceOf,
-  scalarText,
-  splitTagAndDigest,
-  type YamlFile,
-} from './yaml-source.ts';
+import { applyChanges, type Change } from './yaml-apply-changes.ts';
+import { parseYamlFile, type YamlFile } from './yaml-file.ts';
+import { type HeldImage, readReference, referenceChange, splitTagAndDigest } from './yaml-image-values.ts';
+import { describeLocation, locateUnique, resourceOf } from './yaml-location.ts';
+import { documentRoot, type Located } from './yaml-navigation.ts';
+import { expectScalar, scalarText } from './yaml-scalars.ts';
 
 type Spec = EditSpec<'yaml'>;
 

@@ -1,0 +1,59 @@
+/** Keys every update target shares (file location, `setName`, scan gate) and the file-target builder. */
+import * as z from 'zod';
+import { checkedString, closedObject, requiredText } from '#config/schema-building-blocks.ts';
+import { branchNameProblem, isRepositoryPath } from '#config/value-rules.ts';
+
+const location = {
+  repository: requiredText.meta({ description: 'Name of a repository defined under `repositories`.' }),
+  branch: checkedString(
+    (value) => branchNameProblem(value) === undefined,
+    (value) => `invalid branch name ${JSON.stringify(value)}: ${branchNameProblem(value)}`,
+  ).meta({ description: 'Branch to commit to; a valid git branch name (`git check-ref-format --branch`).' }),
+  file: checkedString(isRepositoryPath, (value) => {
+    return `must be a relative path inside the repository (got ${JSON.stringify(value)})`;
+  }).meta({
+    description:
+      'Path of the manifest relative to the root of the repository: `/`-separated, no leading `/`, ' +
+      'no `.`, `..` or empty segments, no `.git`, no backslashes or control characters.',
+  }),
+};
+const setName = z
+  .boolean()
+  .meta({ description: 'Also write the image name (the `uri` of the image), not only tag and digest.' })
+  .default(false);
+
+export const scan = closedObject({
+  severity: z
+    .enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'])
+    .meta({ description: 'Lowest severity that blocks: a finding at or above it keeps the image out.' })
+    .default('HIGH'),
+})
+  .meta({
+    description:
+      'Scan gate: only images whose ECR scan completed without findings at or above `severity`. Gated ' +
+      'targets are bumped by the `ECR Image Scan` / `Inspector2 Scan` event instead of the push.',
+  })
+  .optional();
+
+/** The keys every target has, checked on their own when `kind` is unknown. */
+export const targetBase = z.object({ ...location, setName });
+
+/** A file target of `kind`: the location keys, `kind`, its own `shape`, then `setName` and `scan`. */
+export const fileTarget = <Kind extends string, Shape extends z.core.$ZodLooseShape>(
+  kind: Kind,
+  shape: Shape,
+  meta: { title: string; description: string; example: { file: string } & Record<string, unknown> },
+) => {
+  const { file, ...options } = meta.example;
+  return closedObject({
+    ...location,
+    kind: z.literal(kind).meta({ description: 'Manifest kind.' }),
+    ...shape,
+    setName,
+    scan,
+  }).meta({
+    title: meta.title,
+    description: meta.description,
+    examples: [{ repository: 'manifests', branch: 'main', file, kind, ...options }],
+  });
+};
