@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from '#config/schema.ts';
 
 export const CONFIG_SCHEMA_ID = 'urn:flowkeeper:config';
