@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  actionsOf,
-  commitActions,
-  createCommitStats,
-  invokeSpread,
-  resultOf,
-} from './support/deliver.ts';
+import { actionsOf, commitActions, createCommitStats, invokeSpread, resultOf } from './support/deliver.ts';
 import { exampleManifests, releaseTags, releaseTargets, sampleEvent } from './support/example.ts';
 import { commitsSince, fileAt, headOf } from './support/git.ts';
 import { type Stack, startStack } from './support/stack.ts';
@@ -87,7 +81,9 @@ describe('a push delivered more than once', () => {
     }
     expect(await commitsSince(gitDir, seeds.stg!, 'stg')).toHaveLength(1);
     const stats = createCommitStats(stack.codecommit.calls);
-    console.log(`concurrent duplicates: ${stats.attempts} CreateCommit attempts, ${stats.conflicts} conflicts`);
+    console.log(
+      `concurrent duplicates: ${stats.attempts} CreateCommit attempts, ${stats.conflicts} conflicts`,
+    );
     expect(stats.successes).toBe(1);
     expect(await releaseTags((path) => fileAt(gitDir, 'stg', path))).toStrictEqual(Array(4).fill('1.4.2'));
   });

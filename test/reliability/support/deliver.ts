@@ -1,4 +1,4 @@
-import type { BumpAction, BumpResult } from '#app/bump-result.ts';
+import type { BumpAction, BumpResult, CommitAction } from '#app/bump-result.ts';
 import type { FailedResult } from '#runtime/handle-event.ts';
 import { type FunctionBundle, invokeBundle, type Outcome } from '#test/function-process/index.ts';
 import type { CallRecord } from '../../emulators/codecommit/server.ts';
@@ -75,20 +75,29 @@ export async function deliverUntilHandled(
 
 export const lastOutcome = (delivery: Delivery): Outcome | undefined => delivery.outcomes.at(-1);
 
-/** The handler's result of an outcome that returned; throws with the error when it threw. */
-export function resultOf(outcome: Outcome | undefined): BumpResult | FailedResult {
+/**
+ * The handler's result of an outcome that returned (an image bump's by default); throws with the
+ * error when the invocation threw.
+ */
+export function resultOf<Result = BumpResult | FailedResult>(outcome: Outcome | undefined): Result {
   if (outcome === undefined) throw new Error('the event was never delivered');
   if (!outcome.ok) throw new Error(`the invocation threw ${outcome.error.name}: ${outcome.error.message}`);
-  return outcome.result as BumpResult | FailedResult;
+  return outcome.result as Result;
 }
 
 export function actionsOf(outcome: Outcome | undefined): BumpAction[] {
-  const result = resultOf(outcome);
-  if ('error' in result) throw new Error(`the event was rejected: ${result.error.type}: ${result.error.message}`);
+  const result = resultOf<BumpResult | FailedResult>(outcome);
+  if ('error' in result)
+    throw new Error(`the event was rejected: ${result.error.type}: ${result.error.message}`);
   return result.actions;
 }
 
-export const commitActions = (actions: BumpAction[]) => actions.filter((a) => a.type === 'commit');
+export const commitActions = (actions: BumpAction[]) =>
+  actions.filter((action): action is CommitAction => action.type === 'commit');
+
+/** The actions about `branch` (commits, dry runs and branch skips). */
+export const actionsOnBranch = (actions: BumpAction[], branch: string) =>
+  actions.filter((action) => 'branch' in action && action.branch === branch);
 
 /** CreateCommit calls in the emulator's log: all attempts, successes and compare-and-swap losses. */
 export function createCommitStats(calls: readonly CallRecord[]) {

@@ -22,7 +22,13 @@ export function releaseTargets(branch: string) {
   return [
     { repository: 'manifests', branch, file: 'base/kustomization.yaml', kind: 'kustomize', image: 'my-app' },
     { repository: 'manifests', branch, file: 'charts/my-app/values.yaml', kind: 'helm', path: 'image' },
-    { repository: 'manifests', branch, file: 'ecs/imagedefinitions.json', kind: 'imagedefinitions', container: 'web' },
+    {
+      repository: 'manifests',
+      branch,
+      file: 'ecs/imagedefinitions.json',
+      kind: 'imagedefinitions',
+      container: 'web',
+    },
     { repository: 'manifests', branch, file: 'k8s/deployment.yaml', kind: 'kubernetes', container: 'web' },
   ];
 }
@@ -33,7 +39,10 @@ export async function releaseTags(show: (path: string) => Promise<string>): Prom
     images: { name: string; newTag: string }[];
   };
   const values = parse(await show('charts/my-app/values.yaml')) as { image: { tag: string } };
-  const definitions = JSON.parse(await show('ecs/imagedefinitions.json')) as { name: string; imageUri: string }[];
+  const definitions = JSON.parse(await show('ecs/imagedefinitions.json')) as {
+    name: string;
+    imageUri: string;
+  }[];
   const deployment = parse(await show('k8s/deployment.yaml')) as {
     spec: { template: { spec: { containers: { name: string; image: string }[] } } };
   };

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeCommitEmulator } from '../../emulators/codecommit/server.ts';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -13,8 +12,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { stringify } from 'yaml';
-import { buildBundle, type FunctionBundle } from '#test/function-process/index.ts';
 import { type Emulators, startEmulators } from '#test/emulators.ts';
+import { buildBundle, type FunctionBundle } from '#test/function-process/index.ts';
+import type { CodeCommitEmulator } from '../../emulators/codecommit/server.ts';
 
 /** The account and region of the sample events (events/*.json) and of `ecrPushEvent`. */
 export const EVENT_ACCOUNT = '111122223333';
@@ -56,10 +56,17 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export async function startStack(logicalIds: string[]): Promise<Stack> {
   const distDir = await mkdtemp(join(tmpdir(), 'flowkeeper-reliability-dist-'));
-  const [emulators, built] = await Promise.all([
+  const [started, building] = await Promise.allSettled([
     startEmulators(),
     Promise.all(logicalIds.map((id) => buildBundle(id, distDir))),
   ]);
+  if (started.status === 'rejected' || building.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.stop();
+    await rm(distDir, { recursive: true, force: true });
+    throw started.status === 'rejected' ? started.reason : (building as PromiseRejectedResult).reason;
+  }
+  const emulators = started.value;
+  const built = building.value;
   const region = emulators.env.AWS_REGION ?? 'us-east-1';
   const endpoint = emulators.moto.endpoint;
   const ssm = new SSMClient({ endpoint, region, credentials });
@@ -73,7 +80,8 @@ export async function startStack(logicalIds: string[]): Promise<Stack> {
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
   );
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
-  if (TopicArn === undefined || QueueUrl === undefined) throw new Error('moto created no alert topic or queue');
+  if (TopicArn === undefined || QueueUrl === undefined)
+    throw new Error('moto created no alert topic or queue');
 
   const putParameterText = async (name: string, text: string) => {
     await ssm.send(new PutParameterCommand({ Name: name, Value: text, Type: 'String', Overwrite: true }));
