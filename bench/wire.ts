@@ -16,6 +16,7 @@ import { median, ms, percentile } from './stats.ts';
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 100);
 const BURST_IMAGES = 50;
+/** Concurrent Lambda containers; each handles its events one at a time. */
 const BURST_PROCESSES = 10;
 
 export async function wireBench(): Promise<void> {
@@ -119,9 +120,7 @@ ${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n  
           pending.slice(p * perProcess, (p + 1) * perProcess),
         ).filter((slice) => slice.length > 0);
         const results = (
-          await Promise.all(
-            slices.map((slice) => invokeBundle(bundle, slice, { env: benchEnv, concurrency: perProcess })),
-          )
+          await Promise.all(slices.map((slice) => invokeBundle(bundle, slice, { env: benchEnv })))
         ).flat();
         const failed = pending.filter((_, i) => !results[i]?.ok);
         outcomes.push(...results.filter((result) => result.ok || round === 3));
@@ -135,7 +134,7 @@ ${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n  
     const commits = burst.calls.filter((c) => c.operation === 'CreateCommit' && c.status === 200).length;
     const attempts = burst.calls.filter((c) => c.operation === 'CreateCommit').length;
     console.log(
-      `  burst, ${BURST_IMAGES} images → one branch    wall ${ms(wall)} (${BURST_PROCESSES} processes × ${perProcess} in flight), ` +
+      `  burst, ${BURST_IMAGES} images → one branch    wall ${ms(wall)} (${BURST_PROCESSES} containers at once, ${perProcess} events each, one at a time as Lambda runs them), ` +
         `${commits} commits, ${attempts} CreateCommit attempts (${attempts - commits} conflicts re-planned), ` +
         `${burst.calls.length} API calls, ${retried} invocations retried after a transient error`,
     );

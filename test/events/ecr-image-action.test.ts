@@ -1,30 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
 import { parseEcrImageAction, repositoryUri } from '#events/ecr-image-action.ts';
+import { ecrPushEvent } from '#test/events.ts';
 
-const push = (detail: Record<string, unknown> = {}) => ({
-  version: '0',
-  id: '4f7b6d8e-2c1a-4b5e-9d3f-0a1b2c3d4e5f',
-  'detail-type': 'ECR Image Action',
-  source: 'aws.ecr',
-  account: '111122223333',
-  time: '2026-03-01T09:30:00Z',
-  region: 'eu-west-1',
-  resources: [],
-  detail: {
-    result: 'SUCCESS',
-    'repository-name': 'team/my-app',
-    'image-digest': `sha256:${'a'.repeat(64)}`,
-    'action-type': 'PUSH',
-    'image-tag': '1.4.2',
-    ...detail,
-  },
-});
+const ID = '4f7b6d8e-2c1a-4b5e-9d3f-0a1b2c3d4e5f';
+const push = (detail: Record<string, unknown> = {}) =>
+  ecrPushEvent(
+    { 'repository-name': 'team/my-app', 'image-digest': `sha256:${'a'.repeat(64)}`, ...detail },
+    ID,
+  );
 
 describe('parseEcrImageAction', () => {
   it('reads the kebab-case detail', () => {
     expect(parseEcrImageAction(push())).toMatchObject({
-      id: '4f7b6d8e-2c1a-4b5e-9d3f-0a1b2c3d4e5f',
+      id: ID,
       repositoryName: 'team/my-app',
       tag: '1.4.2',
       digest: `sha256:${'a'.repeat(64)}`,
