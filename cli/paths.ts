@@ -1,9 +1,7 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { PROJECT_ROOT } from '../scripts/sam-template.ts';
 
-/** The project root (where template.yaml and package.json live), wherever the CLI is run from. */
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
+/** A path inside the project (where template.yaml and package.json live), wherever the CLI runs from. */
 export function fromRoot(...parts: string[]): string {
-  return resolve(projectRoot, ...parts);
+  return resolve(PROJECT_ROOT, ...parts);
 }
