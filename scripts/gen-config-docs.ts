@@ -120,7 +120,10 @@ function renderSections(schema: JsonSchema, path: string, out: string[]): void {
   if (!schema.properties) return;
   const discriminator = discriminatorOf(schema);
   const suffix = [schema.title, discriminator && `\`${discriminator}\``].filter(Boolean).join(', ');
-  out.push(`### ${path ? `\`${path}\`` : 'Top level'}${suffix ? ` — ${suffix}` : ''}`, '');
+  const heading = `### ${path ? `\`${path}\`` : 'Top level'}${suffix ? ` — ${suffix}` : ''}`;
+  // A block every target kind shares (such as `scan`) is described once.
+  if (out.includes(heading)) return;
+  out.push(heading, '');
   if (schema.description) out.push(schema.description, '');
   out.push(...propertyTable(schema), '');
   const example = path && discriminator ? schema.examples?.[0] : undefined;
