@@ -13,6 +13,16 @@ import { getFile } from './get-file.ts';
 import { type Input, parseBody, withoutBlobs } from './input.ts';
 import { requireRepositoryName } from './names.ts';
 import type { OperationContext } from './operation-context.ts';
+import { getCommentsForPullRequest, postCommentForPullRequest } from './pull-request-comments.ts';
+import {
+  createPullRequest,
+  getPullRequest,
+  getPullRequestApprovalStates,
+  listPullRequests,
+  mergePullRequestByFastForward,
+  updatePullRequestApprovalState,
+  updatePullRequestStatus,
+} from './pull-requests.ts';
 import { branchHead, RepositoryStore } from './repositories.ts';
 import { createRepository, getRepository } from './repository-operations.ts';
 import { commitDirectly } from './seed.ts';
@@ -29,6 +39,15 @@ const OPERATIONS: Record<string, Operation> = {
   CreateBranch: createBranch,
   GetFile: getFile,
   CreateCommit: createCommit,
+  CreatePullRequest: createPullRequest,
+  GetPullRequest: getPullRequest,
+  ListPullRequests: listPullRequests,
+  UpdatePullRequestStatus: updatePullRequestStatus,
+  PostCommentForPullRequest: postCommentForPullRequest,
+  GetCommentsForPullRequest: getCommentsForPullRequest,
+  UpdatePullRequestApprovalState: updatePullRequestApprovalState,
+  GetPullRequestApprovalStates: getPullRequestApprovalStates,
+  MergePullRequestByFastForward: mergePullRequestByFastForward,
 };
 
 export interface CallRecord {
