@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
+import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../scripts/sam-template.ts';
 import { fromRoot } from './paths.ts';
 import { UsageError } from './usage.ts';
 
@@ -59,9 +59,13 @@ export async function loadHandler(logicalId: string): Promise<LambdaHandler> {
     const known = functions.map((f) => f.logicalId).join(', ');
     throw new UsageError(`no function ${logicalId} in template.yaml (functions: ${known})`);
   }
-  const entry = fn.entryPoints[0];
-  if (!entry) throw new UsageError(`${logicalId} has no esbuild EntryPoints in template.yaml`);
-  const exportName = fn.handler.slice(fn.handler.lastIndexOf('.') + 1);
+  let entry: string;
+  try {
+    entry = handlerEntryPoint(fn);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const exportName = handlerExport(fn.handler);
   const module: Record<string, unknown> = await import(pathToFileURL(fromRoot(fn.codeUri, entry)).href);
   const handler = module[exportName];
   if (typeof handler !== 'function') {
