@@ -25,7 +25,11 @@ export interface ApplyDeps {
  * What brought the image: a push applies targets without a scan gate; a scan result applies the
  * gated ones; reconciliation applies all, checking gates against the registry's scan findings.
  */
-export type Trigger = { kind: 'push' } | { kind: 'scan'; scan: ScanOutcome } | { kind: 'reconcile' };
+export type Trigger =
+  | { kind: 'push' }
+  | { kind: 'scan'; scan: ScanOutcome }
+  /** `pushTimes`: every tag of the repository as the reconcile listed it, so nothing is described twice. */
+  | { kind: 'reconcile'; pushTimes: ReadonlyMap<string, number> };
 
 /** Apply one image of one rule to its targets: one commit per branch, one write per parameter. */
 export async function applyImage(
@@ -37,14 +41,16 @@ export async function applyImage(
 ): Promise<BumpAction[]> {
   const actions: BumpAction[] = [];
   const eligible: Target[] = [];
+  const scan = lazyScan(trigger, image, deps);
   for (const target of rule.update) {
-    const gate = await gateVerdict(target, image, trigger, deps);
+    const gate = await gateVerdict(target, trigger, scan);
     if (gate === 'not-applicable') continue;
     if (gate.ok) eligible.push(target);
     else actions.push({ type: 'skip', ...where(target), reason: gate.reason });
   }
 
-  const pushTimes = new PushTimeLookup(rule, image, deps.registry);
+  const listed = trigger.kind === 'reconcile' ? trigger.pushTimes : undefined;
+  const pushTimes = new PushTimeLookup(rule, image, deps.registry, listed);
   for (const group of groupByBranch(eligible.filter(isFileTarget))) {
     const host = deps.hostFor(group.repository);
     const context = { rule, image, eventId, pushTimes, dryRun: deps.dryRun ?? false, config: deps.config };
@@ -57,20 +63,32 @@ export async function applyImage(
   return actions;
 }
 
-async function gateVerdict(target: Target, image: PushedImage, trigger: Trigger, deps: ApplyDeps) {
+/** The scan result of the image, fetched once and only if a gated target asks (reconcile only). */
+function lazyScan(
+  trigger: Trigger,
+  image: PushedImage,
+  deps: ApplyDeps,
+): () => Promise<ScanOutcome | undefined> {
+  let pending: Promise<ScanOutcome | undefined> | undefined;
+  return () => {
+    if (trigger.kind === 'scan') return Promise.resolve(trigger.scan);
+    const { registry } = deps;
+    const digest = image.digest;
+    if (!registry || !digest) return Promise.resolve(undefined);
+    pending ??= registry
+      .scanFindings(image.ecr, digest)
+      .then((found) => found && { ...found, complete: isScanComplete(found.status) });
+    return pending;
+  };
+}
+
+async function gateVerdict(target: Target, trigger: Trigger, scan: () => Promise<ScanOutcome | undefined>) {
   const gate = target.scan;
   if (!gate) return trigger.kind === 'scan' ? 'not-applicable' : { ok: true as const };
-  switch (trigger.kind) {
-    case 'push':
-      return { ok: false as const, reason: `waits for the image scan (scan gate at ${gate.severity})` };
-    case 'scan':
-      return evaluateScan(gate, trigger.scan);
-    case 'reconcile': {
-      if (!deps.registry || !image.digest) return { ok: false as const, reason: 'scan result unavailable' };
-      const found = await deps.registry.scanFindings(image.ecr, image.digest);
-      return evaluateScan(gate, found && { ...found, complete: isScanComplete(found.status) });
-    }
+  if (trigger.kind === 'push') {
+    return { ok: false as const, reason: `waits for the image scan (scan gate at ${gate.severity})` };
   }
+  return evaluateScan(gate, await scan());
 }
 
 function where(target: Target) {

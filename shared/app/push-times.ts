@@ -14,10 +14,20 @@ export class PushTimeLookup {
   readonly #known = new Map<string, number>();
   readonly #missing = new Set<string>();
 
-  constructor(rule: ImageRule, image: PushedImage, registry: ImageRegistry | undefined) {
+  readonly #complete: boolean;
+
+  /** `listed`: push times of every tag the repository holds (a full listing): tags not in it are gone. */
+  constructor(
+    rule: ImageRule,
+    image: PushedImage,
+    registry: ImageRegistry | undefined,
+    listed?: ReadonlyMap<string, number>,
+  ) {
     this.#rule = rule;
     this.#image = image;
     this.#registry = registry;
+    this.#complete = listed !== undefined;
+    for (const [tag, time] of listed ?? []) this.#known.set(tag, time);
   }
 
   /** Times for the pushed tag and `currentTags`; undefined when the rule does not order by push time. */
@@ -41,6 +51,10 @@ export class PushTimeLookup {
     }
     for (const tag of currentTags) {
       if (this.#known.has(tag) || this.#missing.has(tag)) continue;
+      if (this.#complete) {
+        this.#missing.add(tag);
+        continue;
+      }
       const detail = await registry.describeImage(this.#image.ecr, { tag });
       if (detail) this.#known.set(tag, detail.pushedAt.getTime());
       else this.#missing.add(tag);

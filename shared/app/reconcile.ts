@@ -71,6 +71,6 @@ async function reconcileImage(
   const image = pushedImage(rule, where, tag, digests.get(tag));
   const pushedAt = pushTimes.get(tag);
   if (pushedAt !== undefined) image.pushedAt = pushedAt;
-  const actions = await applyImage(rule, image, { kind: 'reconcile' }, eventId, deps);
+  const actions = await applyImage(rule, image, { kind: 'reconcile', pushTimes }, eventId, deps);
   return { ecr: rule.ecr, tag, actions };
 }
