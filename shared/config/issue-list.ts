@@ -3,11 +3,11 @@
  * how a path is written, and the order the lines are listed in.
  */
 import type * as z from 'zod';
+import { isRecord } from '#domain/is-record.ts';
+
+export { isRecord };
 
 export type Issue = { path: PropertyKey[]; message: string };
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `images[1].update[0].file`; keys that are not plain words are quoted: `repositories["a b"]`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,4 +1,5 @@
 import { ConfigError } from '#domain/errors.ts';
+import { isRecord } from '#domain/is-record.ts';
 
 export interface ConfigPart {
   /** Where the part came from (an SSM parameter name). */
@@ -48,8 +49,4 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
   }
   if (issues.length > 0) throw new ConfigError(source, issues);
   return { repositories, images, ...(commit ? { commit: commit.value } : {}) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

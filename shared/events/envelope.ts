@@ -1,4 +1,7 @@
 import { EventError } from '#domain/errors.ts';
+import { isRecord } from '#domain/is-record.ts';
+
+export { isRecord } from '#domain/is-record.ts';
 
 /** The EventBridge envelope fields every Flowkeeper handler relies on. */
 export interface Envelope {
@@ -45,10 +48,6 @@ export function optionalString(
   if (typeof value !== 'string')
     throw new EventError(`${where}.${key}: expected a string, got ${describe(value)}`);
   return value;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

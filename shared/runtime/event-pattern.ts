@@ -1,4 +1,5 @@
 import { FlowkeeperError } from '#domain/errors.ts';
+import { isRecord } from '#domain/is-record.ts';
 
 /**
  * EventBridge content filtering, for checking sample events against the rules of the template and for
@@ -435,10 +436,6 @@ function isLeaf(value: unknown): value is Leaf {
   return (
     value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {
