@@ -42,6 +42,11 @@ export interface GitHost {
    */
   readFile(branch: string, path: string, at?: string): Promise<FileAtCommit>;
   commit(request: CommitRequest): Promise<CommitResult>;
+  /**
+   * Paths that differ between two commits (added, modified, deleted; a rename lists both paths),
+   * sorted. Throws `GitHostError` `CommitNotFound` when either commit is unknown.
+   */
+  changedFiles(fromCommit: string, toCommit: string): Promise<string[]>;
 }
 
 export type GitHostErrorCode =
@@ -52,7 +57,9 @@ export type GitHostErrorCode =
   | 'CommitTooLarge'
   | 'InvalidPath'
   | 'NotText'
-  | 'WorkingTreeDirty';
+  | 'WorkingTreeDirty'
+  | 'CommitNotFound'
+  | 'PullRequestNotFound';
 
 export class GitHostError extends Error {
   override name = 'GitHostError';

@@ -1,3 +1,4 @@
+import type { FlowRules } from '#domain/flow-rules.ts';
 import type { TagPolicy } from '#domain/tag-policy.ts';
 import type { DigestMode, Target } from '#domain/targets.ts';
 
@@ -11,6 +12,21 @@ export interface Config {
   repositories: Record<string, RepositoryConfig>;
   commit: CommitSettings;
   images: ImageRule[];
+  /** Branch-flow rules by repository key (a key of `repositories`); empty when none is configured. */
+  flow: Record<string, FlowSettings>;
+}
+
+/** The branch flow of one repository: the pure rules plus what Flowkeeper does around pull requests. */
+export interface FlowSettings extends FlowRules {
+  /** A CodeBuild project that validates every allowed pull request revision, and what its result does. */
+  validation?: ValidationSettings;
+}
+
+export interface ValidationSettings {
+  /** CodeBuild project started on the source commit of each allowed pull request revision. */
+  project: string;
+  /** Approve the built revision when the build succeeds (revoke when it fails). */
+  approve: boolean;
 }
 
 export type RepositoryConfig =
