@@ -1,6 +1,8 @@
 import {
-  CodeCommitClient,
+  type CodeCommitClient,
   CreateCommitCommand,
+  GetDifferencesCommand,
+  type GetDifferencesCommandOutput,
   GetFileCommand,
   type GetFileCommandOutput,
 } from '@aws-sdk/client-codecommit';
@@ -12,43 +14,19 @@ import {
   GitHostError,
   type GitHostErrorCode,
 } from '#app/git-host.ts';
+import {
+  type CodeCommitClientOptions,
+  codeCommitClient,
+  serviceErrorName as errorName,
+} from './codecommit-client.ts';
 
-export interface CodeCommitGitHostOptions {
+export interface CodeCommitGitHostOptions extends CodeCommitClientOptions {
   repositoryName: string;
-  /** An injected client (tests point one at an emulator); otherwise a shared default client. */
-  client?: CodeCommitClient;
-  /** Region of the default client; the SDK's chain (AWS_REGION, profile) decides when absent. */
-  region?: string;
-  /** Attempts of the default client's standard retry strategy (throttling, 5xx); SDK default 3. */
-  maxAttempts?: number;
 }
 
 /** CodeCommit's API limits: 6 MB per file, 7 MB of file content per commit. */
 export const MAX_FILE_BYTES = 6 * 1024 * 1024;
 export const MAX_COMMIT_BYTES = 7 * 1024 * 1024;
-
-const defaultClients = new Map<string, CodeCommitClient>();
-
-/**
- * One client per region and retry setting, created on first use and kept for the container's life.
- * Endpoint and credentials come from the SDK's standard chain, so `AWS_ENDPOINT_URL_CODECOMMIT`
- * redirects it (to an emulator, say).
- */
-function defaultClient(region: string | undefined, maxAttempts: number | undefined): CodeCommitClient {
-  const key = `${region ?? ''}|${maxAttempts ?? ''}`;
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new CodeCommitClient({
-      ...(region === undefined ? {} : { region }),
-      ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    });
-    defaultClients.set(key, client);
-  }
-  return client;
-}
-
-const errorName = (error: unknown): string | undefined =>
-  error instanceof Error && typeof error.name === 'string' ? error.name : undefined;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -60,7 +38,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitHost {
   const { repositoryName } = options;
-  const client = (): CodeCommitClient => options.client ?? defaultClient(options.region, options.maxAttempts);
+  const client = (): CodeCommitClient => codeCommitClient(options);
   const where = (branch: string, path?: string): string =>
     `CodeCommit repository ${repositoryName}, branch ${branch}${path === undefined ? '' : `, path ${path}`}`;
 
@@ -178,6 +156,43 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
             throw error;
         }
       }
+    },
+
+    async changedFiles(fromCommit: string, toCommit: string): Promise<string[]> {
+      const place = `CodeCommit repository ${repositoryName}, commits ${fromCommit}..${toCommit}`;
+      const paths = new Set<string>();
+      let nextToken: string | undefined;
+      do {
+        let output: GetDifferencesCommandOutput;
+        try {
+          output = await client().send(
+            new GetDifferencesCommand({
+              repositoryName,
+              beforeCommitSpecifier: fromCommit,
+              afterCommitSpecifier: toCommit,
+              NextToken: nextToken,
+            }),
+          );
+        } catch (error) {
+          switch (errorName(error)) {
+            case 'RepositoryDoesNotExistException':
+              throw hostError('RepositoryNotFound', `${place}: the repository does not exist`, error);
+            case 'CommitDoesNotExistException':
+            // A specifier that cannot name a commit (a tree id, a malformed name) names no commit either.
+            case 'InvalidCommitException':
+            case 'InvalidCommitIdException':
+              throw hostError('CommitNotFound', `${place}: a commit does not exist`, error);
+            default:
+              throw error;
+          }
+        }
+        for (const difference of output.differences ?? []) {
+          if (difference.beforeBlob?.path !== undefined) paths.add(difference.beforeBlob.path);
+          if (difference.afterBlob?.path !== undefined) paths.add(difference.afterBlob.path);
+        }
+        nextToken = output.NextToken;
+      } while (nextToken !== undefined && nextToken !== '');
+      return [...paths].sort();
     },
   };
 }

@@ -72,6 +72,20 @@ export function createLocalGitHost(path: string): GitHost {
       if (worktree) await git(['read-tree', '-u', '-m', request.parentCommitId, commitId], { cwd: worktree });
       return { status: 'committed', commitId };
     },
+
+    async changedFiles(fromCommit: string, toCommit: string): Promise<string[]> {
+      const dir = await gitDir();
+      const from = await commitId(dir, fromCommit, path);
+      const to = await commitId(dir, toCommit, path);
+      // Renames are not detected (whatever the repository's diff.renames says): a rename lists both paths.
+      const diff = await git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', from, to], {
+        gitDir: dir,
+      });
+      return diff
+        .split('\0')
+        .filter((file) => file !== '')
+        .sort();
+    },
   };
 }
 
@@ -89,6 +103,16 @@ async function branchHead(gitDir: string, branch: string, path: string): Promise
   const branches = await git(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'], { gitDir });
   const known = branches.split('\n').filter(Boolean).join(', ') || 'none';
   throw new GitHostError('BranchNotFound', `branch ${branch} does not exist in ${path} (branches: ${known})`);
+}
+
+/** The full id of the commit `id` names; `CommitNotFound` when it names none. */
+async function commitId(gitDir: string, id: string, path: string): Promise<string> {
+  // An id starting with `-` would be read as an option; it cannot name a commit anyway.
+  if (!id.startsWith('-')) {
+    const run = await runGit(['rev-parse', '--verify', '--quiet', `${id}^{commit}`], { gitDir });
+    if (run.code === 0) return run.stdout.trim();
+  }
+  throw new GitHostError('CommitNotFound', `commit ${id} does not exist in ${path}`);
 }
 
 /** The worktree that has `branch` checked out, if any. */

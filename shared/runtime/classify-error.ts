@@ -1,3 +1,4 @@
+import { BuildStartError } from '#adapters/codebuild-build-starter.ts';
 import { GitHostError } from '#app/git-host.ts';
 import { RegistryError } from '#app/image-registry.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
@@ -10,7 +11,12 @@ import { FlowkeeperError } from '#domain/errors.ts';
 export type ErrorClass = 'permanent' | 'transient';
 
 export function classifyError(error: unknown): ErrorClass {
-  if (error instanceof FlowkeeperError || error instanceof GitHostError || error instanceof RegistryError) {
+  if (
+    error instanceof FlowkeeperError ||
+    error instanceof GitHostError ||
+    error instanceof RegistryError ||
+    error instanceof BuildStartError
+  ) {
     return 'permanent';
   }
   return 'transient';

@@ -1,10 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { createCodeBuildStarter } from '#adapters/codebuild-build-starter.ts';
 import { createEcrRegistry } from '#adapters/ecr-registry.ts';
 import { gitHostsFor } from '#adapters/git-hosts.ts';
+import { pullRequestHostsFor } from '#adapters/pull-request-hosts.ts';
 import { createLogAlertSink, createSnsAlertSink } from '#adapters/sns-alert-sink.ts';
 import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
 import type { AlertSink } from '#app/alert-sink.ts';
 import type { ApplyDeps } from '#app/apply-image.ts';
+import type { BuildStarter } from '#app/build-starter.ts';
+import type { FlowDeps } from '#app/flow-deps.ts';
 import type { ImageRegistry } from '#app/image-registry.ts';
 import type { ParameterStore } from '#app/parameter-store.ts';
 import { type ConfigLoader, configLoaderFromEnv } from '#config/load-ssm.ts';
@@ -19,13 +23,17 @@ import type { EventContext } from './handle-event.ts';
  */
 export interface Container extends EventContext {
   deps(): Promise<ApplyDeps>;
+  flowDeps(): Promise<FlowDeps>;
   registry(): ImageRegistry;
 }
 
 export function createContainer(name: string, env: NodeJS.ProcessEnv = process.env): Container {
   const logger = new Logger({ serviceName: 'flowkeeper' });
   let loader: ConfigLoader | undefined;
-  let hosts: { config: Config; hostFor: ApplyDeps['hostFor'] } | undefined;
+  let hosts:
+    | { config: Config; hostFor: ApplyDeps['hostFor']; pullRequestsFor: FlowDeps['pullRequestsFor'] }
+    | undefined;
+  let builds: BuildStarter | undefined;
   let registry: ImageRegistry | undefined;
   let parameters: ParameterStore | undefined;
   let alerts: AlertSink | undefined;
@@ -55,7 +63,7 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
     },
   };
 
-  return {
+  const container: Container = {
     name,
     logger,
     alerts: () => {
@@ -66,20 +74,43 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
     },
     registry: () => lazyRegistry,
     async deps() {
-      loader ??= configLoaderFromEnv(env);
-      const config = await loader.load();
-      let current = hosts;
-      if (current?.config !== config) {
-        current = { config, hostFor: gitHostsFor(config) };
-        hosts = current;
-      }
+      const { config, hostFor } = await current();
       return {
         config,
-        hostFor: current.hostFor,
+        hostFor,
         parameters: lazyParameters,
         registry: lazyRegistry,
         dryRun: envFlag('FLOWKEEPER_DRY_RUN', env),
       };
     },
+    async flowDeps() {
+      const { config, hostFor, pullRequestsFor } = await current();
+      return {
+        config,
+        hostFor,
+        pullRequestsFor,
+        builds: () => {
+          builds ??= createCodeBuildStarter();
+          return builds;
+        },
+        alerts: () => container.alerts(),
+        trustedPushers: (env.TRUSTED_PUSHER_ARNS ?? '')
+          .split(',')
+          .map((arn) => arn.trim())
+          .filter((arn) => arn !== ''),
+        dryRun: envFlag('FLOWKEEPER_DRY_RUN', env),
+      };
+    },
   };
+
+  /** The configuration and the hosts built for it; rebuilt when the loader yields a new one. */
+  async function current(): Promise<NonNullable<typeof hosts>> {
+    loader ??= configLoaderFromEnv(env);
+    const config = await loader.load();
+    if (hosts?.config !== config) {
+      hosts = { config, hostFor: gitHostsFor(config), pullRequestsFor: pullRequestHostsFor(config) };
+    }
+    return hosts;
+  }
+  return container;
 }

@@ -79,6 +79,9 @@ function iamFindings(template: SamTemplate): Finding[] {
     if (resource.Type === 'AWS::Serverless::Function') {
       alternatives(properties.Policies).forEach((policy, index) => {
         const where = `${id}.Policies[${index}]`;
+        const ref = isObject(policy) ? policy.Ref : undefined;
+        // A managed policy of this template is checked below, as the IAM resource it is.
+        if (typeof ref === 'string' && template.Resources[ref]?.Type === 'AWS::IAM::ManagedPolicy') return;
         if (typeof policy === 'string')
           findings.push({ where, problem: `managed policy ${policy} cannot be checked` });
         else if (isObject(policy) && policy.Statement === undefined) {
@@ -128,6 +131,20 @@ describe('IAM in template.yaml', () => {
     expect(conditional).toMatchObject({
       'Fn::If': ['HasCodeCommitRepositoryNames', expect.any(Object), { Ref: 'AWS::NoValue' }],
     });
+  });
+});
+
+describe('pull-request roles in template.yaml', () => {
+  const functionsGranting = (action: string) =>
+    Object.entries(loadTemplate().Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
+      .filter(([, resource]) => JSON.stringify(resource.Properties?.Policies ?? []).includes(`"${action}"`))
+      .map(([id]) => id);
+
+  it('keeps the approver apart from the role that opens promotion pull requests', () => {
+    expect(functionsGranting('codecommit:UpdatePullRequestApprovalState')).toEqual(['BuildReportFunction']);
+    expect(functionsGranting('codecommit:CreatePullRequest')).toEqual(['BranchFlowFunction']);
+    expect(functionsGranting('codebuild:StartBuild')).toEqual(['BranchFlowFunction']);
   });
 });
 

@@ -232,10 +232,10 @@ describe('listFunctions on template.yaml', () => {
     if (!parameter) throw new Error('template.yaml has no ConfigParameterName parameter');
     parameter.Default = 'flowkeeper-config';
     const arn = (t: SamTemplate) => {
-      const policies = t.Resources.ImageBumpFunction?.Properties?.Policies as {
+      const policy = t.Resources.FunctionBasePolicy?.Properties?.PolicyDocument as {
         Statement: { Sid: string }[];
-      }[];
-      const statement = policies[0]?.Statement.find((candidate) => candidate.Sid === 'ReadConfiguration');
+      };
+      const statement = policy.Statement.find((candidate) => candidate.Sid === 'ReadConfiguration');
       return resolveWithDefaults(t, statement) as { Resource: unknown };
     };
     expect(arn(template).Resource).toEqual({

@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createBranch, getBranch } from './branch-operations.ts';
 import { createCommit } from './create-commit.ts';
 import { fail, ServiceError } from './errors.ts';
+import { evaluatePullRequestApprovalRules } from './evaluate-approval-rules.ts';
 import { type Fate, type FaultControls, type FaultKind, FaultLayer } from './faults.ts';
+import { getDifferences } from './get-differences.ts';
 import { getFile } from './get-file.ts';
 import { type Input, parseBody, withoutBlobs } from './input.ts';
 import { requireRepositoryName } from './names.ts';
@@ -48,6 +50,8 @@ const OPERATIONS: Record<string, Operation> = {
   UpdatePullRequestApprovalState: updatePullRequestApprovalState,
   GetPullRequestApprovalStates: getPullRequestApprovalStates,
   MergePullRequestByFastForward: mergePullRequestByFastForward,
+  GetDifferences: getDifferences,
+  EvaluatePullRequestApprovalRules: evaluatePullRequestApprovalRules,
 };
 
 export interface CallRecord {

@@ -1,0 +1,19 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { reportBuild } from '#app/report-build.ts';
+import { fromEnvelope as buildEvent } from '#events/codebuild-build-state.ts';
+import { parseEnvelope } from '#events/envelope.ts';
+import { createContainer } from '#runtime/container.ts';
+import { handleEvent } from '#runtime/handle-event.ts';
+
+const container = createContainer('BuildReportFunction');
+
+/** CodeBuild build state changes → pull-request comments and approvals. Parses, wires and delegates. */
+const report = (event: unknown) =>
+  handleEvent(container, event, async (raw) => {
+    const envelope = parseEnvelope(raw);
+    container.logger.setCorrelationId(envelope.id);
+    return reportBuild(buildEvent(envelope), await container.flowDeps(), container.logger);
+  });
+
+export const handler = middy(report).use(injectLambdaContext(container.logger, { resetKeys: true }));

@@ -1,0 +1,104 @@
+import { checkPullRequest } from '#domain/flow-rules.ts';
+import { violationComment } from '#domain/flow-messages.ts';
+import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
+import type { FlowDeps, FlowRepository } from './flow-deps.ts';
+import type { FlowAction } from './flow-result.ts';
+import type { PullRequest, PullRequestHost } from './pull-request-host.ts';
+
+/** The variables a validation build receives, and that a build result is matched back with. */
+export function validationVariables(repositoryName: string, pr: PullRequest): Record<string, string> {
+  return {
+    PULL_REQUEST_ID: pr.id,
+    REPOSITORY_NAME: repositoryName,
+    SOURCE_BRANCH: pr.source,
+    DESTINATION_BRANCH: pr.destination,
+    SOURCE_COMMIT: pr.sourceCommit,
+    DESTINATION_COMMIT: pr.destinationCommit,
+    REVISION_ID: pr.revisionId,
+  };
+}
+
+/**
+ * A pull request was opened or its source moved: check the route against the flow and act on a
+ * violation; start the validation build of an allowed revision. The pull request is re-read, so a
+ * late or duplicated event acts on what is true now, and every write carries the event id.
+ */
+export async function checkOpenedPullRequest(
+  event: PullRequestEvent,
+  flow: FlowRepository,
+  deps: FlowDeps,
+): Promise<FlowAction[]> {
+  const host = deps.pullRequestsFor(flow.key);
+  const pr = await host.getPullRequest(event.pullRequestId);
+  const scope = { repository: flow.key, pullRequestId: pr.id };
+  if (pr.status === 'CLOSED') {
+    return [{ type: 'skip', ...scope, reason: `pull request ${pr.id} is already closed` }];
+  }
+  const verdict = checkPullRequest(flow.settings, pr.source, pr.destination);
+  const actions: FlowAction[] = [
+    {
+      type: 'check',
+      repository: flow.key,
+      subject: `pull request ${pr.id} ${pr.source} → ${pr.destination}`,
+      allowed: verdict.allowed,
+      reason: verdict.reason,
+    },
+  ];
+  if (!verdict.allowed) {
+    const { onViolation } = flow.settings;
+    const content = violationComment(verdict.reason, verdict.allowedSources, flow.settings, onViolation);
+    actions.push(await comment(host, pr, content, event.id, scope, deps.dryRun));
+    if (onViolation === 'close') actions.push(await close(host, pr.id, scope, deps.dryRun));
+    return actions;
+  }
+  const validation = flow.settings.validation;
+  if (validation === undefined) return actions;
+  if (pr.revisionId !== event.revisionId) {
+    actions.push({
+      type: 'skip',
+      ...scope,
+      reason: `revision ${event.revisionId.slice(0, 12)} is superseded by ${pr.revisionId.slice(0, 12)}; the newer revision's own event starts its build`,
+    });
+    return actions;
+  }
+  const build = { type: 'build' as const, ...scope, project: validation.project, sourceCommit: pr.sourceCommit };
+  if (deps.dryRun) return [...actions, { ...build, dryRun: true }];
+  const { buildArn } = await deps.builds().startBuild({
+    project: validation.project,
+    sourceVersion: pr.sourceCommit,
+    environment: validationVariables(event.repositoryName, pr),
+    clientToken: event.id,
+  });
+  actions.push({ ...build, buildArn });
+  return actions;
+}
+
+export async function comment(
+  host: PullRequestHost,
+  pr: PullRequest,
+  content: string,
+  clientToken: string,
+  scope: { repository: string; pullRequestId: string },
+  dryRun: boolean | undefined,
+): Promise<FlowAction> {
+  if (dryRun) return { type: 'comment', ...scope, content, dryRun: true };
+  const { commentId } = await host.postComment({
+    pullRequestId: pr.id,
+    beforeCommitId: pr.destinationCommit,
+    afterCommitId: pr.sourceCommit,
+    content,
+    clientToken,
+  });
+  return { type: 'comment', ...scope, commentId, content };
+}
+
+async function close(
+  host: PullRequestHost,
+  id: string,
+  scope: { repository: string; pullRequestId: string },
+  dryRun: boolean | undefined,
+): Promise<FlowAction> {
+  if (dryRun) return { type: 'close', ...scope, dryRun: true };
+  await host.closePullRequest(id);
+  return { type: 'close', ...scope };
+}

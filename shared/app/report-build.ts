@@ -1,0 +1,105 @@
+import { buildComment } from '#domain/flow-messages.ts';
+import { checkPullRequest } from '#domain/flow-rules.ts';
+import { buildConsoleLink, buildDuration, pullRequestContext } from '#events/build-pull-request-context.ts';
+import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
+import type { Logger } from './logger.ts';
+import { comment } from './check-pull-request.ts';
+import { type FlowDeps, flowForRepository, repositoryKeyFor } from './flow-deps.ts';
+import type { FlowAction, FlowResult } from './flow-result.ts';
+import type { PullRequest } from './pull-request-host.ts';
+
+const FAILURES = new Set(['FAILED', 'FAULT', 'STOPPED', 'TIMED_OUT']);
+
+/**
+ * A CodeBuild build changed state. Builds that carry pull-request context get a comment with the
+ * project, status, duration and a link to the build; the validation project of a flow approves the
+ * built revision on success and revokes on failure. A result for a superseded revision is reported
+ * as such and never approves.
+ */
+export async function reportBuild(build: BuildStateEvent, deps: FlowDeps, logger?: Logger): Promise<FlowResult> {
+  const result: FlowResult = { eventId: build.id, actions: [] };
+  const context = pullRequestContext(build);
+  if (context === undefined) {
+    const reason = `build ${build.buildArn} of ${build.project} carries no pull-request context (no PULL_REQUEST_ID variable nor pr/<n> source version)`;
+    logger?.info('build ignored', { reason });
+    result.actions.push({ type: 'skip', reason });
+    return result;
+  }
+  for (const problem of context.problems) logger?.warn('build context value ignored', { problem });
+  const repositoryName = context.repositoryName;
+  const key = repositoryName === undefined ? undefined : repositoryKeyFor(deps.config, repositoryName);
+  if (repositoryName === undefined || key === undefined) {
+    const reason =
+      repositoryName === undefined
+        ? `build ${build.buildArn} names pull request ${context.pullRequestId} but no repository (REPOSITORY_NAME variable or CodeCommit source)`
+        : `repository ${repositoryName} of pull request ${context.pullRequestId} is not configured`;
+    logger?.info('build ignored', { reason });
+    result.actions.push({ type: 'skip', reason, pullRequestId: context.pullRequestId });
+    return result;
+  }
+
+  const host = deps.pullRequestsFor(key);
+  const pr = await host.getPullRequest(context.pullRequestId);
+  const scope = { repository: key, pullRequestId: pr.id };
+  const superseded = supersededBy(context, pr);
+  const flow = flowForRepository(deps.config, repositoryName);
+  const validation = flow?.settings.validation;
+  const approves = validation !== undefined && validation.approve && validation.project === build.project;
+
+  let approval: { state: 'APPROVE' | 'REVOKE'; note: string } | undefined;
+  if (approves && superseded === undefined && pr.status === 'OPEN') {
+    const verdict = flow === undefined ? undefined : checkPullRequest(flow.settings, pr.source, pr.destination);
+    if (verdict !== undefined && !verdict.allowed) {
+      approval = { state: 'REVOKE', note: 'Approval withheld: this pull request does not follow the branch flow.' };
+    } else if (build.status === 'SUCCEEDED') {
+      approval = { state: 'APPROVE', note: `Flowkeeper approves revision ${pr.revisionId.slice(0, 12)}.` };
+    } else if (FAILURES.has(build.status)) {
+      approval = { state: 'REVOKE', note: `Flowkeeper revokes its approval of revision ${pr.revisionId.slice(0, 12)}.` };
+    }
+  }
+
+  const failed = build.phases.find((phase) => phase.status !== undefined && FAILURES.has(phase.status));
+  const content = buildComment({
+    project: build.project,
+    ...(build.buildNumber === undefined ? {} : { buildNumber: build.buildNumber }),
+    status: build.status,
+    ...optional('durationSeconds', buildDuration(build)),
+    ...optional('link', build.logsLink ?? buildConsoleLink(build.buildArn)),
+    ...optional(
+      'failure',
+      failed === undefined ? undefined : [failed.type, ...failed.context].join(': '),
+    ),
+    ...(superseded === undefined ? {} : { superseded }),
+    ...optional('approval', approval?.note),
+  });
+  result.actions.push(await comment(host, pr, content, build.id, scope, deps.dryRun));
+  if (approval !== undefined) result.actions.push(await approve(deps, key, pr, approval.state));
+  return result;
+}
+
+async function approve(
+  deps: FlowDeps,
+  key: string,
+  pr: PullRequest,
+  state: 'APPROVE' | 'REVOKE',
+): Promise<FlowAction> {
+  const action = { type: 'approval' as const, repository: key, pullRequestId: pr.id, revisionId: pr.revisionId, state };
+  if (deps.dryRun) return { ...action, outcome: 'dry run', dryRun: true };
+  const outcome = await deps.pullRequestsFor(key).setApproval(pr.id, pr.revisionId, state);
+  return { ...action, outcome: outcome.status };
+}
+
+function supersededBy(
+  context: { sourceCommit?: string; revisionId?: string },
+  pr: PullRequest,
+): { builtCommit: string; currentCommit: string } | undefined {
+  const stale =
+    (context.revisionId !== undefined && context.revisionId !== pr.revisionId) ||
+    (context.sourceCommit !== undefined && context.sourceCommit !== pr.sourceCommit);
+  if (!stale) return undefined;
+  return { builtCommit: context.sourceCommit ?? '(unknown)', currentCommit: pr.sourceCommit };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
