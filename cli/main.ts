@@ -7,6 +7,7 @@ import { runDemo } from './demo.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { InputError, invokeFunction } from './invoke.ts';
 import { renderResult } from './render.ts';
+import { collectStatus, loadStatusConfig, renderStatus } from './status.ts';
 import { USAGE, UsageError } from './usage.ts';
 
 type Exit = 0 | 1 | 2;
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<Exit> {
     }
     case 'functions':
       return functions();
+    case 'status':
+      return status(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -71,6 +74,17 @@ async function invoke(args: string[]): Promise<Exit> {
   return 0;
 }
 
+async function status(args: string[]): Promise<Exit> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false } },
+  });
+  const statuses = await collectStatus(await loadStatusConfig(values.config));
+  process.stdout.write(values.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderStatus(statuses));
+  return 0;
+}
+
 async function config(args: string[]): Promise<Exit> {
   const [sub, ...rest] = args;
   if (sub === 'schema' && rest.length === 0) {
@@ -80,7 +94,12 @@ async function config(args: string[]): Promise<Exit> {
   if (sub === 'validate' && rest.length === 1 && rest[0]) {
     const loaded = await loadConfigFile(rest[0]);
     const targets = loaded.images.reduce((n, image) => n + image.update.length, 0);
-    process.stdout.write(`${rest[0]}: valid (${loaded.images.length} images, ${targets} targets)\n`);
+    const flows = Object.keys(loaded.flow).length;
+    const flowText =
+      flows === 0 ? '' : `, branch flow on ${flows} ${flows === 1 ? 'repository' : 'repositories'}`;
+    process.stdout.write(
+      `${rest[0]}: valid (${loaded.images.length} images, ${targets} targets${flowText})\n`,
+    );
     return 0;
   }
   throw new UsageError('usage: config validate <file> | config schema');

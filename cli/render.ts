@@ -1,4 +1,5 @@
 import type { BumpAction } from '#app/bump-result.ts';
+import type { FlowAction } from '#app/flow-result.ts';
 
 export interface RenderedResult {
   text: string;
@@ -14,14 +15,15 @@ export function renderResult(result: unknown): RenderedResult {
     const message = String(result.error.message);
     return { text: '', rejected: `${String(result.error.type)}: ${message}` };
   }
-  const actions = Array.isArray(result.actions) ? (result.actions as BumpAction[]) : [];
+  const actions = Array.isArray(result.actions) ? (result.actions as (BumpAction | FlowAction)[]) : [];
   for (const action of actions) lines.push(...renderAction(action));
   if (actions.length === 0) lines.push('nothing to do');
   return { text: `${lines.join('\n')}\n` };
 }
 
-function renderAction(action: BumpAction): string[] {
-  const where = 'repository' in action && action.repository ? `${action.repository}/${action.branch}` : '';
+function renderAction(action: BumpAction | FlowAction): string[] {
+  if (isFlowAction(action)) return renderFlowAction(action);
+  const where = 'branch' in action && action.branch ? `${action.repository}/${action.branch}` : '';
   switch (action.type) {
     case 'commit':
       return [
@@ -40,11 +42,50 @@ function renderAction(action: BumpAction): string[] {
         `  ${action.from ?? '(none)'} → ${action.to}`,
       ];
     case 'skip': {
+      if (!('parameter' in action || 'file' in action || 'branch' in action))
+        return [`skip: ${action.reason}`];
       const what = action.parameter
         ? ` SSM parameter ${action.parameter}`
         : `${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}`;
       return [`skip${what}: ${action.reason}`];
     }
+  }
+}
+
+const FLOW_TYPES = new Set(['check', 'comment', 'close', 'approval', 'build', 'promotion', 'alert']);
+
+function isFlowAction(action: BumpAction | FlowAction): action is Exclude<FlowAction, { type: 'skip' }> {
+  return FLOW_TYPES.has(action.type);
+}
+
+function renderFlowAction(action: Exclude<FlowAction, { type: 'skip' }>): string[] {
+  const dry = 'dryRun' in action && action.dryRun ? 'dry run: would ' : '';
+  const pr = 'pullRequestId' in action && action.pullRequestId ? `pull request ${action.pullRequestId}` : '';
+  switch (action.type) {
+    case 'check':
+      return [`${action.allowed ? 'allowed' : 'violation'}: ${action.subject}`, `  ${action.reason}`];
+    case 'comment':
+      return [
+        `${dry}comment on ${pr}${action.commentId ? ` (comment ${action.commentId})` : ''}`,
+        ...action.content.split('\n').map((line) => `  | ${line}`),
+      ];
+    case 'close':
+      return [`${dry}close ${pr}`];
+    case 'approval':
+      return [
+        `${dry}${action.state === 'APPROVE' ? 'approve' : 'revoke approval of'} ${pr} revision ${action.revisionId.slice(0, 12)}: ${action.outcome}`,
+      ];
+    case 'build':
+      return [
+        `${dry}start ${action.project} on ${action.sourceCommit.slice(0, 12)} for ${pr}${action.buildArn ? ` (${action.buildArn})` : ''}`,
+      ];
+    case 'promotion':
+      return [
+        `${dry}open promotion ${action.source} → ${action.destination}${action.pullRequestId ? ` as pull request ${action.pullRequestId}` : ''}`,
+        ...action.changes.map((c) => `  ${c.image}  ${c.file}  ${c.from} → ${c.to}`),
+      ];
+    case 'alert':
+      return [`alert: ${action.subject}`, ...action.files.map((file) => `  ${file}`)];
   }
 }
 

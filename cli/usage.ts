@@ -11,6 +11,9 @@ Commands:
   config schema              Print the configuration's JSON Schema.
   example init <dir>         Create the example manifests repository and its configuration in <dir>.
   demo [--keep <dir>]        Replay the sample events against a throwaway example repository.
+  status [--config <file>] [--json]
+        For each repository with a promotion order: the image values on each environment branch,
+        what waits to be promoted, and the open promotion pull requests.
   functions                  List the functions of template.yaml and their event rules.
 
 Exit codes: 0 done (including skips and no-ops), 1 rejected input or failure, 2 usage.`;

@@ -1,5 +1,5 @@
-import { checkPullRequest } from '#domain/flow-rules.ts';
 import { violationComment } from '#domain/flow-messages.ts';
+import { checkPullRequest } from '#domain/flow-rules.ts';
 import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
@@ -61,7 +61,12 @@ export async function checkOpenedPullRequest(
     });
     return actions;
   }
-  const build = { type: 'build' as const, ...scope, project: validation.project, sourceCommit: pr.sourceCommit };
+  const build = {
+    type: 'build' as const,
+    ...scope,
+    project: validation.project,
+    sourceCommit: pr.sourceCommit,
+  };
   if (deps.dryRun) return [...actions, { ...build, dryRun: true }];
   const { buildArn } = await deps.builds().startBuild({
     project: validation.project,

@@ -1,5 +1,5 @@
-import { checkPullRequest, checkPush, globMatch, protectedPatterns } from '#domain/flow-rules.ts';
 import { pushAlert } from '#domain/flow-messages.ts';
+import { checkPullRequest, checkPush, globMatch, protectedPatterns } from '#domain/flow-rules.ts';
 import type { ReferenceEvent } from '#events/codecommit-reference.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
@@ -19,9 +19,18 @@ export async function checkReferenceUpdate(
   deps: FlowDeps,
 ): Promise<FlowAction[]> {
   if (event.referenceType !== 'branch' || event.commitId === undefined) {
-    return [{ type: 'skip', repository: flow.key, reason: `${event.kind} of ${event.referenceType} ${event.referenceName} is not checked` }];
+    return [
+      {
+        type: 'skip',
+        repository: flow.key,
+        reason: `${event.kind} of ${event.referenceType} ${event.referenceName} is not checked`,
+      },
+    ];
   }
-  const rules = { ...flow.settings, trustedPushers: [...flow.settings.trustedPushers, ...deps.trustedPushers] };
+  const rules = {
+    ...flow.settings,
+    trustedPushers: [...flow.settings.trustedPushers, ...deps.trustedPushers],
+  };
   const push = { branch: event.referenceName, callerArn: event.callerArn, mergeOfAllowedPullRequest: false };
   let verdict = checkPush(rules, push);
   // Only a push that would be a violation is worth looking up as a pull-request merge.
@@ -43,7 +52,9 @@ export async function checkReferenceUpdate(
       ? verdict.reason
       : `${verdict.reason} It is the merge of pull request ${merge.id} (${merge.source} → ${merge.destination}), which the flow does not allow.`;
   const files =
-    event.oldCommitId === undefined ? [] : await deps.hostFor(flow.key).changedFiles(event.oldCommitId, event.commitId);
+    event.oldCommitId === undefined
+      ? []
+      : await deps.hostFor(flow.key).changedFiles(event.oldCommitId, event.commitId);
   const alert = pushAlert({
     repository: flow.key,
     branch: event.referenceName,
@@ -61,7 +72,13 @@ export async function checkReferenceUpdate(
       details: { repository: flow.key, branch: event.referenceName, commitId: event.commitId, files },
     });
   }
-  actions.push({ type: 'alert', repository: flow.key, branch: event.referenceName, subject: alert.subject, files });
+  actions.push({
+    type: 'alert',
+    repository: flow.key,
+    branch: event.referenceName,
+    subject: alert.subject,
+    files,
+  });
   return actions;
 }
 

@@ -2,10 +2,10 @@ import { buildComment } from '#domain/flow-messages.ts';
 import { checkPullRequest } from '#domain/flow-rules.ts';
 import { buildConsoleLink, buildDuration, pullRequestContext } from '#events/build-pull-request-context.ts';
 import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
-import type { Logger } from './logger.ts';
 import { comment } from './check-pull-request.ts';
 import { type FlowDeps, flowForRepository, repositoryKeyFor } from './flow-deps.ts';
 import type { FlowAction, FlowResult } from './flow-result.ts';
+import type { Logger } from './logger.ts';
 import type { PullRequest } from './pull-request-host.ts';
 
 const FAILURES = new Set(['FAILED', 'FAULT', 'STOPPED', 'TIMED_OUT']);
@@ -16,7 +16,11 @@ const FAILURES = new Set(['FAILED', 'FAULT', 'STOPPED', 'TIMED_OUT']);
  * built revision on success and revokes on failure. A result for a superseded revision is reported
  * as such and never approves.
  */
-export async function reportBuild(build: BuildStateEvent, deps: FlowDeps, logger?: Logger): Promise<FlowResult> {
+export async function reportBuild(
+  build: BuildStateEvent,
+  deps: FlowDeps,
+  logger?: Logger,
+): Promise<FlowResult> {
   const result: FlowResult = { eventId: build.id, actions: [] };
   const context = pullRequestContext(build);
   if (context === undefined) {
@@ -48,13 +52,20 @@ export async function reportBuild(build: BuildStateEvent, deps: FlowDeps, logger
 
   let approval: { state: 'APPROVE' | 'REVOKE'; note: string } | undefined;
   if (approves && superseded === undefined && pr.status === 'OPEN') {
-    const verdict = flow === undefined ? undefined : checkPullRequest(flow.settings, pr.source, pr.destination);
+    const verdict =
+      flow === undefined ? undefined : checkPullRequest(flow.settings, pr.source, pr.destination);
     if (verdict !== undefined && !verdict.allowed) {
-      approval = { state: 'REVOKE', note: 'Approval withheld: this pull request does not follow the branch flow.' };
+      approval = {
+        state: 'REVOKE',
+        note: 'Approval withheld: this pull request does not follow the branch flow.',
+      };
     } else if (build.status === 'SUCCEEDED') {
       approval = { state: 'APPROVE', note: `Flowkeeper approves revision ${pr.revisionId.slice(0, 12)}.` };
     } else if (FAILURES.has(build.status)) {
-      approval = { state: 'REVOKE', note: `Flowkeeper revokes its approval of revision ${pr.revisionId.slice(0, 12)}.` };
+      approval = {
+        state: 'REVOKE',
+        note: `Flowkeeper revokes its approval of revision ${pr.revisionId.slice(0, 12)}.`,
+      };
     }
   }
 
@@ -65,10 +76,7 @@ export async function reportBuild(build: BuildStateEvent, deps: FlowDeps, logger
     status: build.status,
     ...optional('durationSeconds', buildDuration(build)),
     ...optional('link', build.logsLink ?? buildConsoleLink(build.buildArn)),
-    ...optional(
-      'failure',
-      failed === undefined ? undefined : [failed.type, ...failed.context].join(': '),
-    ),
+    ...optional('failure', failed === undefined ? undefined : [failed.type, ...failed.context].join(': ')),
     ...(superseded === undefined ? {} : { superseded }),
     ...optional('approval', approval?.note),
   });
@@ -83,7 +91,13 @@ async function approve(
   pr: PullRequest,
   state: 'APPROVE' | 'REVOKE',
 ): Promise<FlowAction> {
-  const action = { type: 'approval' as const, repository: key, pullRequestId: pr.id, revisionId: pr.revisionId, state };
+  const action = {
+    type: 'approval' as const,
+    repository: key,
+    pullRequestId: pr.id,
+    revisionId: pr.revisionId,
+    state,
+  };
   if (deps.dryRun) return { ...action, outcome: 'dry run', dryRun: true };
   const outcome = await deps.pullRequestsFor(key).setApproval(pr.id, pr.revisionId, state);
   return { ...action, outcome: outcome.status };

@@ -1,7 +1,8 @@
 /**
- * Rules that relate one part of the document to another: references to defined repositories,
- * ECR repositories configured twice, targets that write the same value, relative local paths
- * without a file to resolve them against. They run on the raw input, next to the schema.
+ * Rules that relate one part of the document to another: images or flow present, references to
+ * defined repositories, ECR repositories configured twice, targets that write the same value,
+ * relative local paths without a file to resolve them against. They run on the raw input, next to
+ * the schema.
  */
 import { isAbsolute } from 'node:path';
 import { formatPath, type Issue, isRecord } from '#config/issue-list.ts';
@@ -45,6 +46,24 @@ export function crossReferenceIssues(
     }
   }
 
+  if (input.images === undefined && input.flow === undefined) {
+    issues.push({
+      path: ['images'],
+      message: 'required: list at least one image, or configure the branch flow of a repository under flow',
+    });
+  }
+  const unknownRepository = (name: string, names: string[]): string => {
+    const known = names.length > 0 ? `known: ${names.join(', ')}` : 'none is defined';
+    return `unknown repository ${JSON.stringify(name)}; ${known}`;
+  };
+  if (isRecord(input.flow) && repositoryNames) {
+    for (const name of Object.keys(input.flow)) {
+      if (!repositoryNames.includes(name)) {
+        issues.push({ path: ['flow', name], message: unknownRepository(name, repositoryNames) });
+      }
+    }
+  }
+
   if (!Array.isArray(input.images)) return issues;
   const ecrSeen = new Map<string, number>();
   const targetsSeen = new Map<string, string>();
@@ -64,10 +83,9 @@ export function crossReferenceIssues(
     img.update.forEach((t: unknown, j) => {
       if (!isRecord(t)) return;
       if (typeof t.repository === 'string' && repositoryNames && !repositoryNames.includes(t.repository)) {
-        const known = repositoryNames.length > 0 ? `known: ${repositoryNames.join(', ')}` : 'none is defined';
         issues.push({
           path: ['images', i, 'update', j, 'repository'],
-          message: `unknown repository ${JSON.stringify(t.repository)}; ${known}`,
+          message: unknownRepository(t.repository, repositoryNames),
         });
       }
       if (t.kind === 'ssm') {

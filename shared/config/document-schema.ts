@@ -1,7 +1,11 @@
-/** The whole configuration document: repositories, commit settings and one rule per ECR repository. */
+/**
+ * The whole configuration document: repositories, commit settings, one rule per ECR repository and
+ * the branch flow of repositories.
+ */
 import * as z from 'zod';
 import { commit } from '#config/commit-schema.ts';
 import { fileTargets } from '#config/file-target-schemas.ts';
+import { flow } from '#config/flow-schema.ts';
 import { repositories } from '#config/repositories-schema.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 import { parameterTarget } from '#config/ssm-target-schema.ts';
@@ -53,15 +57,23 @@ export const configSchema = closedObject(
   {
     repositories,
     commit,
-    images: z.array(image).min(1, { error: 'must list at least one image' }).meta({
-      title: 'Images',
-      description: 'One rule per ECR repository; list the targets of a repository under one entry.',
-    }),
+    images: z
+      .array(image)
+      .min(1, { error: 'must list at least one image' })
+      .meta({
+        title: 'Images',
+        description:
+          'One rule per ECR repository; list the targets of a repository under one entry. A document ' +
+          'needs `images`, `flow`, or both.',
+      })
+      .default([]),
+    flow,
   },
   'an object with repositories and images',
 ).meta({
   title: 'Flowkeeper configuration',
-  description: 'Which images are followed and which manifests they update.',
+  description: 'Which images are followed, which manifests they update, and how branches may change.',
+  anyOf: [{ required: ['images'] }, { required: ['flow'] }],
 });
 
 type AssignableTo<T extends U, U> = T;

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { crossReferenceIssues } from '#config/cross-document-rules.ts';
 import { configSchema } from '#config/document-schema.ts';
+import { flowRuleIssues } from '#config/flow-schema.ts';
 import { formatPath, inDocumentOrder, isRecord, zodIssues } from '#config/issue-list.ts';
 import { issueMessage } from '#config/issue-messages.ts';
 import type { Config } from '#config/types.ts';
@@ -39,7 +40,9 @@ export function parseConfig(input: unknown, source: string, options: ParseOption
   const result = configSchema.safeParse(input, { error: issueMessage });
   const issues = [
     ...(result.success ? [] : zodIssues(result.error.issues)),
-    ...(isRecord(input) ? crossReferenceIssues(input, options.baseDirectory) : []),
+    ...(isRecord(input)
+      ? [...crossReferenceIssues(input, options.baseDirectory), ...flowRuleIssues(input.flow)]
+      : []),
   ];
   if (!result.success || issues.length > 0) {
     const lines = inDocumentOrder(input, issues).map(

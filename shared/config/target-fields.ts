@@ -7,7 +7,7 @@ const location = {
   repository: requiredText.meta({ description: 'Name of a repository defined under `repositories`.' }),
   branch: checkedString(
     (value) => branchNameProblem(value) === undefined,
-    (value) => `invalid branch name ${JSON.stringify(value)}: ${branchNameProblem(value)}`,
+    (value) => branchNameProblem(value) ?? '',
   ).meta({ description: 'Branch to commit to; a valid git branch name (`git check-ref-format --branch`).' }),
   file: checkedString(isRepositoryPath, (value) => {
     return `must be a relative path inside the repository (got ${JSON.stringify(value)})`;

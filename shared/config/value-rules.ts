@@ -3,6 +3,8 @@
  * repository and image names, regular expressions. Each says whether, or why not, a value is valid.
  */
 
+import { branchNameReason } from '#domain/branch-globs.ts';
+
 const hasControlCharacter = (value: string): boolean => [...value].some((c) => c < ' ' || c === '\x7f');
 
 /** A path inside a git repository as git stores it: relative, `/`-separated, no `.`/`..`/`.git`. */
@@ -16,25 +18,13 @@ export function isRepositoryPath(file: string): boolean {
     );
 }
 
-/** Why `name` is not a valid branch name (git check-ref-format rules for refs/heads/<name>), or undefined. */
+/**
+ * Why `name` is not a valid branch name, as a configuration message: `invalid branch name "x": …`.
+ * The rules (git check-ref-format, plus no pattern or full ref) are the domain's.
+ */
 export function branchNameProblem(name: string): string | undefined {
-  if (name === '') return 'must not be empty';
-  if (name === '@') return 'must not be "@"';
-  if (name === 'HEAD') return 'must not be "HEAD"';
-  if (name.startsWith('-')) return 'must not start with "-"';
-  if (name.startsWith('/') || name.endsWith('/')) return 'must not start or end with "/"';
-  if (name.includes('//')) return 'must not contain "//"';
-  if (name.endsWith('.')) return 'must not end with "."';
-  if (name.includes('..')) return 'must not contain ".."';
-  if (name.includes('@{')) return 'must not contain "@{"';
-  if (hasControlCharacter(name) || name.includes(' ')) return 'must not contain spaces or control characters';
-  const forbidden = [...'~^:?*[\\'].find((c) => name.includes(c));
-  if (forbidden) return `must not contain "${forbidden}"`;
-  for (const component of name.split('/')) {
-    if (component.startsWith('.')) return 'no path component may start with "."';
-    if (component.endsWith('.lock')) return 'no path component may end with ".lock"';
-  }
-  return undefined;
+  const reason = branchNameReason(name);
+  return reason === undefined ? undefined : `invalid branch name ${JSON.stringify(name)}: ${reason}`;
 }
 
 export const ECR_NAME_PATTERN = '^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$';

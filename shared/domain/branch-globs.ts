@@ -15,13 +15,20 @@ export function globMatch(pattern: string, branch: string): boolean {
 /** Why `pattern` cannot match a branch name, or undefined when it is a usable glob. */
 export function globProblem(pattern: string): string | undefined {
   if (/\*{3,}/.test(pattern)) return `'${pattern}' has three or more * in a row; use * or **`;
-  return refNameProblem(pattern, true);
+  return sentence(pattern, 'pattern', refNameRule(pattern, 'pattern'));
 }
 
-/** Why `name` is not a plain branch name (a pattern, a full ref, a name git refuses). */
+/** Why `name` is not a plain branch name (a pattern, a full ref, a name git refuses), as a sentence about it. */
 export function branchNameProblem(name: string): string | undefined {
-  if (name.includes('*')) return `'${name}' is a pattern; name one branch here`;
-  return refNameProblem(name, false);
+  return sentence(name, 'branch name', refNameRule(name, 'branch name'));
+}
+
+/**
+ * The same problem as `branchNameProblem` without the name in front, to follow a label such as
+ * `invalid branch name "x": `.
+ */
+export function branchNameReason(name: string): string | undefined {
+  return refNameRule(name, 'branch name')?.reason;
 }
 
 const cache = new Map<string, RegExp>();
@@ -53,25 +60,47 @@ function globRegExp(pattern: string): RegExp {
   return re;
 }
 
-/** The rules of `git check-ref-format` that a branch name or pattern in a configuration can break. */
-function refNameProblem(text: string, pattern: boolean): string | undefined {
-  const what = pattern ? 'pattern' : 'branch name';
-  if (text.trim() === '') return `the ${what} is empty`;
+interface RuleBroken {
+  reason: string;
+  /** The reason is a clause of its own (`no path component may …`) rather than a predicate of the name. */
+  clause?: true;
+}
+
+function sentence(text: string, what: string, rule: RuleBroken | undefined): string | undefined {
+  if (rule === undefined) return undefined;
+  if (text.trim() === '') return `the ${what} ${rule.reason}`;
+  return rule.clause ? `'${text}': ${rule.reason}` : `'${text}' ${rule.reason}`;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git refuses
+const REFUSED_CHARACTER = /[\s\x00-\x1f\x7f~^:?[\\]/;
+
+/**
+ * The rules of `git check-ref-format --branch` that a branch name or pattern in a configuration can
+ * break, plus two mistakes git would accept but never means here: a full ref and, for a branch
+ * name, a glob. A pattern may hold `*`; every other rule applies to both.
+ */
+function refNameRule(text: string, what: 'branch name' | 'pattern'): RuleBroken | undefined {
+  if (text.trim() === '') return { reason: 'must not be empty' };
+  if (what === 'branch name' && text.includes('*')) return { reason: 'is a pattern; name one branch here' };
   if (text.startsWith('refs/')) {
-    return `'${text}' is a full ref; write the short ${what} (main, not refs/heads/main)`;
+    return { reason: `is a full ref; write the short ${what} (main, not refs/heads/main)` };
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git refuses
-  const bad = /[\s\x00-\x1f\x7f~^:?[\\]/.exec(text);
-  if (bad) return `'${text}' contains ${JSON.stringify(bad[0])}, which git does not allow in branch names`;
-  if (text.includes('..') || text.includes('@{') || text === '@') {
-    return `'${text}' contains a sequence git does not allow in branch names (.., @{ or a lone @)`;
-  }
+  if (text === 'HEAD') return { reason: 'must not be "HEAD"' };
+  if (text === '@') return { reason: 'must not be "@"' };
+  if (text.startsWith('-')) return { reason: 'must not start with "-"' };
+  const refused = REFUSED_CHARACTER.exec(text);
+  if (refused)
+    return { reason: `contains ${JSON.stringify(refused[0])}, which git does not allow in branch names` };
+  if (text.includes('..')) return { reason: 'must not contain ".."' };
+  if (text.includes('@{')) return { reason: 'must not contain "@{"' };
   if (text.startsWith('/') || text.endsWith('/') || text.includes('//')) {
-    return `'${text}' has an empty path segment (leading, trailing or double /)`;
+    return { reason: 'has an empty path segment (leading, trailing or double /)' };
   }
-  if (text.split('/').some((segment) => segment.startsWith('.') || segment.endsWith('.lock'))) {
-    return `'${text}' has a segment starting with . or ending with .lock, which git does not allow`;
+  for (const segment of text.split('/')) {
+    if (segment.startsWith('.')) return { reason: 'no path component may start with "."', clause: true };
+    if (segment.endsWith('.lock')) return { reason: 'no path component may end with ".lock"', clause: true };
   }
-  if (text.endsWith('.')) return `'${text}' ends with ., which git does not allow`;
+  if (text.endsWith('.')) return { reason: 'ends with ., which git does not allow' };
   return undefined;
 }

@@ -128,7 +128,10 @@ export function pushAlert(input: PushAlertInput): { subject: string; message: st
     '',
     'Flowkeeper never rewrites history: review the change and revert it through a pull request if it should not be there.',
   ].join('\n');
-  return { subject: `Direct push to protected ${input.branch} in ${input.repository}`.slice(0, 100), message };
+  return {
+    subject: `Direct push to protected ${input.branch} in ${input.repository}`.slice(0, 100),
+    message,
+  };
 }
 
 function truncate(text: string, limit: number): string {

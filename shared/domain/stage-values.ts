@@ -3,9 +3,10 @@
  * target names one branch (usually the first stage); the same file and selector on the other
  * stages is what a promotion carries forward, so every stage is read through the same target.
  */
+
+import { describeTarget } from './describe-target.ts';
 import type { CurrentImage } from './editors/editor.ts';
 import { readTarget } from './editors/index.ts';
-import { describeTarget } from './describe-target.ts';
 import { ManifestError } from './errors.ts';
 import type { FileTarget, Target } from './targets.ts';
 
@@ -49,7 +50,8 @@ export function trackedValues(images: ImageTargets[], repository: string, stages
   const tracked: TrackedValue[] = [];
   for (const rule of images) {
     for (const target of rule.update) {
-      if (target.kind === 'ssm' || target.repository !== repository || !stages.includes(target.branch)) continue;
+      if (target.kind === 'ssm' || target.repository !== repository || !stages.includes(target.branch))
+        continue;
       const selector = describeTarget(target);
       const key = `${rule.ecr}\u0000${target.file}\u0000${selector}`;
       if (seen.has(key)) continue;
@@ -86,7 +88,12 @@ export function formatImage(image: Pick<CurrentImage, 'tag' | 'digest'>): string
 }
 
 /** The values that differ between two stages: what promoting `from` into `to` would change. */
-export function valueChanges(values: TrackedValue[], files: StageFiles, from: string, to: string): ValueChange[] {
+export function valueChanges(
+  values: TrackedValue[],
+  files: StageFiles,
+  from: string,
+  to: string,
+): ValueChange[] {
   const changes: ValueChange[] = [];
   for (const value of values) {
     const source = stageValue(value, files.get(from) ?? new Map());
@@ -94,7 +101,13 @@ export function valueChanges(values: TrackedValue[], files: StageFiles, from: st
     const sourceText = source.state === 'set' ? source.text : '(none)';
     const destinationText = destination.state === 'set' ? destination.text : '(none)';
     if (source.state === 'missing' || sourceText === destinationText) continue;
-    changes.push({ image: value.image, file: value.file, selector: value.selector, from: destinationText, to: sourceText });
+    changes.push({
+      image: value.image,
+      file: value.file,
+      selector: value.selector,
+      from: destinationText,
+      to: sourceText,
+    });
   }
   return changes;
 }
