@@ -2,13 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Emulators, MOTO_SERVICES, startEmulators } from '#test/emulators.ts';
 
-const USAGE = `Runs moto_server (${MOTO_SERVICES.join(', ')}) and the CodeCommit emulator until Ctrl-C.
+const USAGE = `Runs moto_server (${MOTO_SERVICES.join(', ')}) and the CodeCommit and CodeBuild emulators
+until Ctrl-C.
 
   npm run emulators -- [--seed] [--region us-east-1] [--moto-port N] [--codecommit-port N]
-                       [--root dir] [--write-env file]
+                       [--codebuild-port N] [--root dir] [--write-env file]
 
-  --seed       repository app-manifests (branches main, dev, stg) from examples/manifests, and the
-               SSM parameter /flowkeeper/config holding examples/flowkeeper.yaml pointed at it
+  --seed       repository app-manifests (branches main, dev, stg) from examples/manifests, the
+               SSM parameter /flowkeeper/config holding examples/flowkeeper.yaml pointed at it,
+               pull request 1 (feature/new-probe → main, against the example's branch flow) and
+               the CodeBuild project manifests-validate
   --root       keep the CodeCommit repositories in this directory (reused on the next start)
   --write-env  also write the environment to this file, for \`. file\` in another shell
 
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     region: { type: 'string' },
     'moto-port': { type: 'string' },
     'codecommit-port': { type: 'string' },
+    'codebuild-port': { type: 'string' },
     root: { type: 'string' },
     'write-env': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -47,12 +51,14 @@ const shellQuote = (value: string): string =>
 
 const motoPort = port('moto-port', values['moto-port']);
 const codecommitPort = port('codecommit-port', values['codecommit-port']);
+const codebuildPort = port('codebuild-port', values['codebuild-port']);
 
 const starting = startEmulators({
   seed: values.seed,
   ...(values.region === undefined ? {} : { region: values.region }),
   ...(motoPort === undefined ? {} : { motoPort }),
   ...(codecommitPort === undefined ? {} : { codecommitPort }),
+  ...(codebuildPort === undefined ? {} : { codebuildPort }),
   ...(values.root === undefined ? {} : { root: values.root }),
 });
 
@@ -83,13 +89,16 @@ const exports = Object.entries(emulators.env).map(([name, value]) => `export ${n
 const notes = [
   `# moto_server: ${emulators.moto.endpoint} (${MOTO_SERVICES.join(', ')})`,
   `# CodeCommit emulator: ${emulators.codecommit.endpoint}`,
+  `# CodeBuild emulator: ${emulators.codebuild.endpoint}${emulators.seeded ? '' : ' (no projects until CreateProject)'}`,
   `# CodeCommit repositories (bare, one <name>.git each): ${emulators.repositoriesDir}`,
 ];
 if (emulators.seeded) {
-  const { repositoryName, branches, gitDir, configParameter } = emulators.seeded;
+  const { repositoryName, branches, gitDir, configParameter, wrongSourcePullRequest } = emulators.seeded;
   notes.push(
     `# repository ${repositoryName} (${branches.join(', ')}): git -C ${shellQuote(gitDir)} log --all --oneline`,
     `# SSM parameter ${configParameter}: examples/flowkeeper.yaml using codecommit:${repositoryName}`,
+    `# pull request ${wrongSourcePullRequest}: feature/new-probe → main, against the flow dev → stg → main`,
+    '# CodeBuild project manifests-validate',
   );
 }
 notes.push('# Ctrl-C stops both.');

@@ -1,23 +1,16 @@
 /**
  * The `flow` section: the branch flow of each repository and what Flowkeeper does around its pull
  * requests. The schema checks types and keys; what the rules mean (branch names, globs, cycles,
- * pusher ARNs) is checked by the domain's `flowRulesProblems`, whose lines `flowRuleIssues` places
- * under `flow.<repository>`.
+ * pusher ARNs) is checked by the domain, see `flow-rule-issues.ts`.
  */
 import * as z from 'zod';
-import type { Issue } from '#config/issue-list.ts';
 import { describeValue } from '#config/issue-messages.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
-import { type FlowRules, flowRulesProblems } from '#domain/flow-rules.ts';
-import { isRecord } from '#domain/is-record.ts';
 
 const CODEBUILD_PROJECT = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/;
 const IAM_PRINCIPAL = '^arn:[\\w-]+:(iam|sts)::\\d{12}:\\S+$';
 
-const branchList = (description: string) =>
-  z.array(z.string()).meta({ description, minItems: 1, examples: [['main', 'pre-prod', 'prod']] });
-
-const allowRule = closedObject({
+export const allowRule = closedObject({
   from: z.string().meta({
     description:
       'Glob of source branches: `*` stays within one path segment, `**` crosses segments (`release/**`).',
@@ -26,7 +19,8 @@ const allowRule = closedObject({
   to: z
     .xor([z.string(), z.array(z.string()).meta({ minItems: 1 })], {
       error: (issue) => {
-        if (issue.code !== 'invalid_union' || issue.input === undefined) return undefined;
+        if (issue.code !== 'invalid_union') return undefined;
+        if (issue.input === undefined) return 'required';
         return Array.isArray(issue.input)
           ? 'must list branch names, each a string'
           : `must be a branch name or a list of branch names (got ${describeValue(issue.input)})`;
@@ -40,9 +34,12 @@ const allowRule = closedObject({
 });
 
 const rules = {
-  promotion: branchList(
-    'Environment branches in promotion order; each stage takes pull requests from the one before it.',
-  ),
+  promotion: z.array(z.string()).meta({
+    description:
+      'Environment branches in promotion order; each stage takes pull requests from the one before it.',
+    minItems: 1,
+    examples: [['main', 'pre-prod', 'prod']],
+  }),
   allow: z
     .array(allowRule)
     .meta({ description: 'Further pull-request routes, such as feature branches into the first stage.' })
@@ -138,55 +135,3 @@ export const flow = z
     minProperties: 1,
   })
   .default({});
-
-/** The rule keys of an entry, each checked on its own so that one malformed key hides only its own problems. */
-function rulesOf(entry: Record<string, unknown>): { rules: FlowRules; unchecked: Set<string> } {
-  const unchecked = new Set<string>();
-  const field = <T>(key: keyof typeof rules, schema: z.ZodType<T>, neutral: T): T => {
-    const parsed = schema.safeParse(entry[key]);
-    if (parsed.success) return parsed.data;
-    unchecked.add(key);
-    return neutral;
-  };
-  return {
-    rules: {
-      promotion: field('promotion', rules.promotion, []),
-      allow: field('allow', rules.allow, []),
-      protected: field('protected', rules.protected, undefined),
-      trustedPushers: field('trustedPushers', rules.trustedPushers, []),
-      onViolation: 'comment',
-      openPromotionPullRequest: false,
-    },
-    unchecked,
-  };
-}
-
-const PROBLEM_LINE = /^(\w+)((?:\[\d+\]|\.\w+)*): ([\s\S]*)$/;
-
-/** `allow[1].to[0]` as path segments: `['allow', 1, 'to', 0]`. */
-function pathSegments(head: string, rest: string): PropertyKey[] {
-  const segments: PropertyKey[] = [head];
-  for (const [, index, key] of rest.matchAll(/\[(\d+)\]|\.(\w+)/g)) {
-    segments.push(index === undefined ? (key ?? '') : Number(index));
-  }
-  return segments;
-}
-
-/**
- * The problems `flowRulesProblems` finds in each entry of a raw `flow` section, at their paths
- * under `flow.<repository>`. Keys the schema rejects are left to the schema's own messages.
- */
-export function flowRuleIssues(input: unknown): Issue[] {
-  if (!isRecord(input)) return [];
-  return Object.entries(input).flatMap(([repository, entry]) => {
-    if (!isRecord(entry)) return [];
-    const { rules: flowRules, unchecked } = rulesOf(entry);
-    return flowRulesProblems(flowRules).flatMap((line): Issue[] => {
-      const match = PROBLEM_LINE.exec(line);
-      if (!match) return [{ path: ['flow', repository], message: line }];
-      const [, head = '', rest = '', message = ''] = match;
-      if (unchecked.has(head)) return [];
-      return [{ path: ['flow', repository, ...pathSegments(head, rest)], message }];
-    });
-  });
-}

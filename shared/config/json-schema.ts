@@ -46,13 +46,27 @@ export const EXAMPLE_CONFIG = {
       ],
     },
   ],
+  flow: {
+    manifests: {
+      promotion: ['dev', 'stg', 'main'],
+      allow: [
+        { from: 'feature/*', to: 'dev' },
+        { from: 'hotfix/*', to: ['dev', 'main'] },
+      ],
+      trustedPushers: ['arn:aws:iam::111122223333:role/release-bot'],
+      onViolation: 'close',
+      openPromotionPullRequest: true,
+      validation: { project: 'manifests-validate', approve: true },
+    },
+  },
 };
 
 /**
  * JSON Schema (draft 2020-12) of the document users write: the input side, so keys with defaults
  * are optional and `default` shows the value applied. Editors use it for completion and checks;
  * rules that span the document (repository references, duplicates) and the checks of values
- * (branch names, paths, regular expressions) are enforced by `parseConfig` alone.
+ * (branch names and globs, paths, regular expressions, the meaning of flow rules) are enforced by
+ * `parseConfig` alone.
  */
 export function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });

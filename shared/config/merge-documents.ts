@@ -14,7 +14,10 @@ export interface ConfigPart {
  */
 export function mergeConfigParts(parts: ConfigPart[], source: string): Record<string, unknown> {
   const issues: string[] = [];
-  const maps = { repositories: new NamedEntries(), flow: new NamedEntries() };
+  const maps: Record<'repositories' | 'flow', Record<string, unknown>> = { repositories: {}, flow: {} };
+  /** The part that defined each `repositories.<name>` and `flow.<name>`. */
+  const origin = new Map<string, string>();
+  let hasFlow = false;
   let images: unknown[] | undefined;
   let commit: { value: unknown; from: string } | undefined;
 
@@ -26,7 +29,16 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
     }
     for (const [key, value] of Object.entries(document)) {
       if ((key === 'repositories' || key === 'flow') && isRecord(value)) {
-        issues.push(...maps[key].add(key, value, name));
+        hasFlow ||= key === 'flow';
+        for (const [entry, settings] of Object.entries(value)) {
+          const path = `${key}.${entry}`;
+          const first = origin.get(path);
+          if (first) issues.push(`${name}: ${path} is already defined in ${first}`);
+          else {
+            origin.set(path, name);
+            maps[key][entry] = settings;
+          }
+        }
       } else if (key === 'images' && Array.isArray(value)) {
         images = [...(images ?? []), ...value];
       } else if (key === 'commit') {
@@ -41,31 +53,10 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
   }
   if (issues.length > 0) throw new ConfigError(source, issues);
   return {
-    repositories: maps.repositories.entries,
-    ...(images || !maps.flow.used ? { images: images ?? [] } : {}),
-    ...(maps.flow.used ? { flow: maps.flow.entries } : {}),
+    repositories: maps.repositories,
+    // Without images, a flow-only configuration stays one: `images: []` would be an error.
+    ...(images || !hasFlow ? { images: images ?? [] } : {}),
+    ...(hasFlow ? { flow: maps.flow } : {}),
     ...(commit ? { commit: commit.value } : {}),
   };
-}
-
-/** A map merged from several parts, remembering which part defined each name. */
-class NamedEntries {
-  readonly entries: Record<string, unknown> = {};
-  readonly #origin = new Map<string, string>();
-  used = false;
-
-  /** Adds the entries of one part; returns a line for each name another part already defined. */
-  add(key: string, value: Record<string, unknown>, part: string): string[] {
-    this.used = true;
-    const issues: string[] = [];
-    for (const [name, settings] of Object.entries(value)) {
-      const first = this.#origin.get(name);
-      if (first) issues.push(`${part}: ${key}.${name} is already defined in ${first}`);
-      else {
-        this.#origin.set(name, part);
-        this.entries[name] = settings;
-      }
-    }
-    return issues;
-  }
 }

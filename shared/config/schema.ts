@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { crossReferenceIssues } from '#config/cross-document-rules.ts';
 import { configSchema } from '#config/document-schema.ts';
-import { flowRuleIssues } from '#config/flow-schema.ts';
+import { flowRuleIssues } from '#config/flow-rule-issues.ts';
 import { formatPath, inDocumentOrder, isRecord, zodIssues } from '#config/issue-list.ts';
 import { issueMessage } from '#config/issue-messages.ts';
 import type { Config } from '#config/types.ts';

@@ -86,8 +86,7 @@ function refNameRule(text: string, what: 'branch name' | 'pattern'): RuleBroken 
   if (text.startsWith('refs/')) {
     return { reason: `is a full ref; write the short ${what} (main, not refs/heads/main)` };
   }
-  if (text === 'HEAD') return { reason: 'must not be "HEAD"' };
-  if (text === '@') return { reason: 'must not be "@"' };
+  if (text === 'HEAD' || text === '@') return { reason: 'is a name git reserves' };
   if (text.startsWith('-')) return { reason: 'must not start with "-"' };
   const refused = REFUSED_CHARACTER.exec(text);
   if (refused)

@@ -77,7 +77,9 @@ function fromVariables(
   const id = environment[names.pullRequestId];
   if (id === undefined) return undefined;
   if (!isPullRequestId(id)) {
-    problems.push(`${names.pullRequestId}: ${JSON.stringify(id)} is not a pull request id (a positive whole number); ignored`);
+    problems.push(
+      `${names.pullRequestId}: ${JSON.stringify(id)} is not a pull request id (a positive whole number); ignored`,
+    );
     return undefined;
   }
   const found: Found = { pullRequestId: id };
@@ -131,7 +133,9 @@ function consoleDomain({ partition, region }: { partition: string; region: strin
  * How long the build ran, in seconds: the sum of its phase durations, or, before any phase has a
  * duration (an IN_PROGRESS event), the time from its start to the event.
  */
-export function buildDuration(build: Pick<BuildStateEvent, 'phases' | 'startedAt' | 'at'>): number | undefined {
+export function buildDuration(
+  build: Pick<BuildStateEvent, 'phases' | 'startedAt' | 'at'>,
+): number | undefined {
   const timed = build.phases.filter((phase) => phase.durationSeconds !== undefined);
   if (timed.length > 0) return timed.reduce((sum, phase) => sum + (phase.durationSeconds ?? 0), 0);
   if (build.startedAt === undefined || build.at === undefined || build.at < build.startedAt) return undefined;

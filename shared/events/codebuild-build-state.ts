@@ -167,7 +167,8 @@ function environmentOf(value: unknown): Record<string, string> {
   if (!Array.isArray(variables)) throw new EventError(`${where}: expected an array, got ${shown(variables)}`);
   const record: Record<string, string> = {};
   variables.forEach((variable: unknown, index) => {
-    if (!isRecord(variable)) throw new EventError(`${where}[${index}]: expected an object, got ${shown(variable)}`);
+    if (!isRecord(variable))
+      throw new EventError(`${where}[${index}]: expected an object, got ${shown(variable)}`);
     const name = requireString(variable, 'name', `${where}[${index}]`);
     record[name] = optionalString(variable, 'value', `${where}[${index}]`) ?? '';
   });
@@ -187,7 +188,9 @@ function phasesOf(value: unknown): BuildPhase[] {
     if (status) phase.status = status;
     if (duration !== undefined && duration !== null) {
       if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) {
-        throw new EventError(`${at}.duration-in-seconds: expected a number of seconds, got ${shown(duration)}`);
+        throw new EventError(
+          `${at}.duration-in-seconds: expected a number of seconds, got ${shown(duration)}`,
+        );
       }
       phase.durationSeconds = duration;
     }
@@ -199,7 +202,8 @@ function phasesOf(value: unknown): BuildPhase[] {
 function contextOf(entry: Record<string, unknown>, at: string): string[] {
   const value = entry['phase-context'];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new EventError(`${at}.phase-context: expected an array, got ${shown(value)}`);
+  if (!Array.isArray(value))
+    throw new EventError(`${at}.phase-context: expected an array, got ${shown(value)}`);
   return value.filter((reason: unknown, index): reason is string => {
     if (typeof reason !== 'string') {
       throw new EventError(`${at}.phase-context[${index}]: expected a string, got ${shown(reason)}`);

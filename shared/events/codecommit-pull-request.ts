@@ -124,7 +124,9 @@ function arnOf(value: string, key: string): string {
 function branchOf(detail: Record<string, unknown>, key: string): string {
   const ref = requireString(detail, key, 'detail');
   if (!ref.startsWith(BRANCH_REF) || ref.length === BRANCH_REF.length) {
-    throw new EventError(`detail.${key}: expected a branch reference refs/heads/<name>, got ${JSON.stringify(ref)}`);
+    throw new EventError(
+      `detail.${key}: expected a branch reference refs/heads/<name>, got ${JSON.stringify(ref)}`,
+    );
   }
   return branchName(ref);
 }

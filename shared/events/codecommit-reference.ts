@@ -57,13 +57,19 @@ export function fromEnvelope(envelope: Envelope): ReferenceEvent {
     referenceName: referenceNameOf(detail, referenceType),
   };
   const commitId = commitOf(detail, 'commitId', kind === 'referenceCreated' || kind === 'referenceUpdated');
-  const oldCommitId = commitOf(detail, 'oldCommitId', kind === 'referenceUpdated' || kind === 'referenceDeleted');
+  const oldCommitId = commitOf(
+    detail,
+    'oldCommitId',
+    kind === 'referenceUpdated' || kind === 'referenceDeleted',
+  );
   const callerArn = optionalString(detail, 'callerUserArn', 'detail');
   if (commitId !== undefined) parsed.commitId = commitId;
   if (oldCommitId !== undefined) parsed.oldCommitId = oldCommitId;
   if (callerArn !== undefined && callerArn !== '') {
     if (!isIdentityArn(callerArn)) {
-      throw new EventError(`detail.callerUserArn: expected an IAM or STS ARN, got ${JSON.stringify(callerArn)}`);
+      throw new EventError(
+        `detail.callerUserArn: expected an IAM or STS ARN, got ${JSON.stringify(callerArn)}`,
+      );
     }
     parsed.callerArn = callerArn;
   }

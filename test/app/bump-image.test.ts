@@ -37,6 +37,7 @@ const config = (images: ImageRule[], maxAttempts = 5): Config => ({
   repositories: { manifests: { provider: 'local', path: repo.path } },
   commit: { author: { name: 'Flowkeeper', email: 'fk@example.com' }, maxAttempts },
   images,
+  flow: {},
 });
 
 const stgTargets = () => [
@@ -152,6 +153,7 @@ describe('bumpImage on a local repository', () => {
     const racing: GitHost = {
       description: 'racing',
       readFile: (branch, path, at) => local.readFile(branch, path, at),
+      changedFiles: (from, to) => local.changedFiles(from, to),
       async commit(request) {
         if (moves-- > 0) await repo.commitFiles('stg', { [`unrelated-${moves}.txt`]: 'x\n' });
         return local.commit(request);
@@ -169,6 +171,7 @@ describe('bumpImage on a local repository', () => {
     const alwaysMoving: GitHost = {
       description: 'busy',
       readFile: (branch, path, at) => local.readFile(branch, path, at),
+      changedFiles: (from, to) => local.changedFiles(from, to),
       commit: async () => ({ status: 'conflict' }),
     };
     await expect(run(config([rule(stgTargets())], 2), {}, alwaysMoving)).rejects.toMatchObject({

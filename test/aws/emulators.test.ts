@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CodeCommitClient, GetFileCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { BatchGetProjectsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
+import {
+  CodeCommitClient,
+  GetFileCommand,
+  GetPullRequestCommand,
+  GetRepositoryCommand,
+} from '@aws-sdk/client-codecommit';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { createSsmConfigLoader } from '#config/load-ssm.ts';
@@ -46,6 +52,7 @@ function clientsFrom(env: Record<string, string>) {
   return {
     ssm: new SSMClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SSM }),
     codecommit: new CodeCommitClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_CODECOMMIT }),
+    codebuild: new CodeBuildClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_CODEBUILD }),
   };
 }
 
@@ -62,15 +69,15 @@ async function withEmulators(
 }
 
 describe('startEmulators', () => {
-  it('prints an environment that reaches moto and the CodeCommit emulator', async () => {
-    await withEmulators({ region: 'eu-central-1' }, async ({ env, moto, codecommit }) => {
+  it('prints an environment that reaches moto and the CodeCommit and CodeBuild emulators', async () => {
+    await withEmulators({ region: 'eu-central-1' }, async ({ env, moto, codecommit, codebuild }) => {
       expect(env).toStrictEqual({
         AWS_ENDPOINT_URL_SSM: moto.endpoint,
         AWS_ENDPOINT_URL_ECR: moto.endpoint,
         AWS_ENDPOINT_URL_SNS: moto.endpoint,
         AWS_ENDPOINT_URL_SQS: moto.endpoint,
         AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
-        AWS_ENDPOINT_URL_CODEBUILD: moto.endpoint,
+        AWS_ENDPOINT_URL_CODEBUILD: codebuild.endpoint,
         AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
@@ -87,7 +94,7 @@ describe('startEmulators', () => {
     });
   });
 
-  it('seeds the example repository on three branches and the configuration parameter', async () => {
+  it('seeds the example repository, its configuration, a pull request against the flow and the validation project', async () => {
     await withEmulators({ seed: true }, async ({ env, seeded, repositoriesDir }) => {
       const clients = clientsFrom(env);
       const { repositoryMetadata } = await clients.codecommit.send(
@@ -108,7 +115,24 @@ describe('startEmulators', () => {
 
       expect(seeded?.gitDir).toBe(`${repositoriesDir}/app-manifests.git`);
       const log = await exec('git', ['-C', seeded?.gitDir ?? '', 'log', '--all', '--format=%s']);
-      expect(log.stdout.trim().split('\n').sort()).toStrictEqual(['Seed dev', 'Seed main', 'Seed stg']);
+      expect(log.stdout.trim().split('\n').sort()).toStrictEqual([
+        'Add a readiness probe',
+        'Seed dev',
+        'Seed main',
+        'Seed stg',
+      ]);
+      const { pullRequest } = await clients.codecommit.send(
+        new GetPullRequestCommand({ pullRequestId: seeded?.wrongSourcePullRequest }),
+      );
+      expect(pullRequest?.pullRequestTargets?.[0]).toMatchObject({
+        sourceReference: 'refs/heads/feature/new-probe',
+        destinationReference: 'refs/heads/main',
+      });
+      expect(pullRequest?.authorArn).toMatch(/:user\/developer$/);
+      const projects = await clients.codebuild.send(
+        new BatchGetProjectsCommand({ names: ['manifests-validate'] }),
+      );
+      expect(projects.projects?.map((project) => project.name)).toEqual(['manifests-validate']);
 
       expect(env.FLOWKEEPER_CONFIG_PARAMETER).toBe('/flowkeeper/config');
       const config = await createSsmConfigLoader({
@@ -119,6 +143,7 @@ describe('startEmulators', () => {
         manifests: { provider: 'codecommit', name: 'app-manifests' },
       });
       expect(config.images.map((image) => image.ecr)).toStrictEqual(['my-app-dev', 'my-app']);
+      expect(config.flow.manifests?.promotion).toStrictEqual(['dev', 'stg', 'main']);
       const stored = await clients.ssm.send(new GetParameterCommand({ Name: '/flowkeeper/config' }));
       expect(stored.Parameter?.Value).toContain('# Releases: semantic versions');
     });

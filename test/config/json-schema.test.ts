@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configJsonSchema, EXAMPLE_CONFIG } from '#config/json-schema.ts';
 import { parseConfig } from '#config/schema.ts';
+import { ConfigError } from '#domain/errors.ts';
 import type { Target } from '#domain/targets.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,6 +34,7 @@ interface Schema {
   propertyNames?: Schema;
   items?: Schema;
   oneOf?: Schema[];
+  anyOf?: Schema[];
   allOf?: Schema[];
   not?: Schema;
   dependentRequired?: Record<string, string[]>;
@@ -111,6 +113,9 @@ function validate(schema: Schema, value: unknown, at = ''): string[] {
     const matching = schema.oneOf.filter((option) => validate(option, value, at).length === 0).length;
     if (matching !== 1) fail(`matches ${matching} of oneOf`);
   }
+  if (schema.anyOf && !schema.anyOf.some((option) => validate(option, value, at).length === 0)) {
+    fail('matches none of anyOf');
+  }
   for (const part of schema.allOf ?? []) errors.push(...validate(part, value, at));
   if (schema.not && validate(schema.not, value, at).length === 0) fail('matches not');
   return errors;
@@ -178,8 +183,9 @@ describe('configJsonSchema', () => {
     };
     expect(validate(schema, valid)).toEqual([]);
     const broken: [string, unknown][] = [
-      ['unknown key', { ...valid, flow: {} }],
-      ['missing images', { repositories: valid.repositories }],
+      ['unknown key', { ...valid, builds: [] }],
+      ['neither images nor flow', { repositories: valid.repositories }],
+      ['empty images', { ...valid, images: [] }],
       ['no repositories', { ...valid, repositories: {} }],
       ['unknown provider', { ...valid, repositories: { m: { provider: 'gitlab' } } }],
       ['unknown kind', { ...valid, images: [{ ecr: 'my-app', update: [{ ...target, kind: 'kustomise' }] }] }],
@@ -200,6 +206,53 @@ describe('configJsonSchema', () => {
       ['maxAttempts too high', { ...valid, commit: { maxAttempts: 21 } }],
     ];
     for (const [why, document] of broken) expect(validate(schema, document), why).not.toEqual([]);
+  });
+
+  it('accepts and rejects flow sections as parseConfig does', () => {
+    const repositories = { manifests: { provider: 'codecommit', name: 'app-manifests' } };
+    const gitlabFlow = {
+      promotion: ['main', 'pre-prod', 'prod'],
+      allow: [
+        { from: 'feature/*', to: 'main' },
+        { from: 'hotfix/*', to: ['main', 'pre-prod', 'prod'] },
+      ],
+    };
+    const withFlow = (settings: Record<string, unknown>) => ({
+      repositories,
+      flow: { manifests: { ...gitlabFlow, ...settings } },
+    });
+    const cases: [string, unknown, boolean][] = [
+      ['a flow without images', withFlow({}), true],
+      [
+        'every flow key',
+        withFlow({ ...EXAMPLE_CONFIG.flow.manifests, protected: ['prod', 'release/**'] }),
+        true,
+      ],
+      [
+        'images and flow',
+        {
+          ...EXAMPLE_CONFIG,
+          repositories: { ...repositories, local: { provider: 'local', path: '/srv/m' } },
+        },
+        true,
+      ],
+      ['an empty flow and no images', { repositories, flow: {} }, false],
+      ['a flow without promotion', { repositories, flow: { manifests: { allow: [] } } }, false],
+      ['an empty promotion', withFlow({ promotion: [] }), false],
+      ['an allow rule into no branch', withFlow({ allow: [{ from: 'hotfix/*', to: [] }] }), false],
+      ['an allow rule into a number', withFlow({ allow: [{ from: 'hotfix/*', to: 5 }] }), false],
+      ['a misspelt allow key', withFlow({ allow: [{ form: 'hotfix/*', to: 'main' }] }), false],
+      ['an unknown onViolation', withFlow({ onViolation: 'closed' }), false],
+      ['a trusted pusher that is no ARN', withFlow({ trustedPushers: ['release-bot'] }), false],
+      ['a one-letter build project', withFlow({ validation: { project: 'x' } }), false],
+      ['a validation without project', withFlow({ validation: { approve: true } }), false],
+    ];
+    for (const [why, document, accepted] of cases) {
+      expect(validate(schema, document).length === 0, why).toBe(accepted);
+      const parse = () => parseConfig(document, why);
+      if (accepted) expect(parse, why).not.toThrow();
+      else expect(parse, why).toThrow(ConfigError);
+    }
   });
 
   it('describes every key', () => {

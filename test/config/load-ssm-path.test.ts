@@ -72,8 +72,31 @@ describe('mergeConfigParts', () => {
   });
 
   it('refuses keys a part cannot hold', () => {
-    expect(() => mergeConfigParts([{ name: '/p/a', document: { flow: {} } }], 'test')).toThrow(
-      '/p/a: flow: unknown key',
+    expect(() => mergeConfigParts([{ name: '/p/a', document: { builds: [] } }], 'test')).toThrow(
+      '/p/a: builds: unknown key',
     );
+  });
+
+  it('merges flow maps, refusing a repository whose flow two parts define', () => {
+    const flow = (promotion: string[]) => ({ promotion });
+    const parts = [
+      { name: '/p/b', document: { flow: { app: flow(['dev', 'main']) } } },
+      { name: '/p/a', document: { repositories: { app: {}, ops: {} }, flow: { ops: flow(['main']) } } },
+    ];
+    expect(mergeConfigParts(parts, 'test')).toEqual({
+      repositories: { app: {}, ops: {} },
+      flow: { ops: flow(['main']), app: flow(['dev', 'main']) },
+    });
+    const twice = [...parts, { name: '/p/c', document: { flow: { app: flow(['main']) } } }];
+    expect(() => mergeConfigParts(twice, 'test')).toThrow(
+      'invalid configuration in test: /p/c: flow.app is already defined in /p/b',
+    );
+  });
+
+  it('keeps an empty image list when no part holds images or flow', () => {
+    expect(mergeConfigParts([{ name: '/p/a', document: { repositories: {} } }], 'test')).toEqual({
+      repositories: {},
+      images: [],
+    });
   });
 });

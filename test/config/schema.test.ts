@@ -48,6 +48,7 @@ const KUSTOMIZE = {
 
 const defaults = {
   commit: { author: { name: 'Flowkeeper', email: 'flowkeeper@noreply.local' }, maxAttempts: 5 },
+  flow: {},
 };
 
 describe('parseConfig with valid documents', () => {
@@ -217,6 +218,7 @@ images:
       expected: {
         repositories: { manifests: { provider: 'codecommit', name: 'app-manifests', region: 'eu-west-1' } },
         commit: { author: { name: 'Release Bot', email: 'flowkeeper@noreply.local' }, maxAttempts: 20 },
+        flow: {},
         images: [
           {
             ecr: 'my-app-dev',
@@ -356,7 +358,11 @@ describe('parseConfig with invalid documents', () => {
     {
       name: 'missing required keys and an unknown top-level key',
       yaml: 'imagse: []\n',
-      issues: ['imagse: unknown key; did you mean "images"?', 'repositories: required', 'images: required'],
+      issues: [
+        'imagse: unknown key; did you mean "images"?',
+        'repositories: required',
+        'images: required: list at least one image, or configure the branch flow of a repository under flow',
+      ],
     },
     {
       name: 'empty images and repositories',
@@ -668,7 +674,7 @@ extra: true
         'images[0].tags.semver: invalid semver range "nope"',
         'images[0].update[0].repository: unknown repository "manifest"; known: manifests',
         'images[0].update[0].file: must be a relative path inside the repository (got "a\\\\b.yaml")',
-        'images[0].update[1].branch: invalid branch name "feature branch": must not contain spaces or control characters',
+        'images[0].update[1].branch: invalid branch name "feature branch": contains " ", which git does not allow in branch names',
         'images[0].update[1].image: required',
         'commit.maxAttempts: must be at most 20 (got 99)',
         'extra: unknown key',
@@ -710,22 +716,26 @@ extra: true
     ['topic.lock', 'no path component may end with ".lock"'],
     ['team/x.lock/y', 'no path component may end with ".lock"'],
     ['feature/.hidden', 'no path component may start with "."'],
-    ['feature/', 'must not start or end with "/"'],
-    ['a//b', 'must not contain "//"'],
-    ['main.', 'must not end with "."'],
-    ['@', 'must not be "@"'],
-    ['HEAD', 'must not be "HEAD"'],
+    ['feature/', 'has an empty path segment (leading, trailing or double /)'],
+    ['/feature', 'has an empty path segment (leading, trailing or double /)'],
+    ['a//b', 'has an empty path segment (leading, trailing or double /)'],
+    ['main.', 'ends with ., which git does not allow'],
+    ['@', 'is a name git reserves'],
+    ['HEAD', 'is a name git reserves'],
     ['main@{1}', 'must not contain "@{"'],
-    ['a b', 'must not contain spaces or control characters'],
-    ['a\tb', 'must not contain spaces or control characters'],
-    ['a~1', 'must not contain "~"'],
-    ['a^', 'must not contain "^"'],
-    ['a:b', 'must not contain ":"'],
-    ['a?', 'must not contain "?"'],
-    ['a*', 'must not contain "*"'],
-    ['a[1]', 'must not contain "["'],
-    ['a\\b', 'must not contain "\\"'],
+    ['a b', 'contains " ", which git does not allow in branch names'],
+    ['a\tb', 'contains "\\t", which git does not allow in branch names'],
+    ['a\u007fb', 'contains "\u007f", which git does not allow in branch names'],
+    ['a~1', 'contains "~", which git does not allow in branch names'],
+    ['a^', 'contains "^", which git does not allow in branch names'],
+    ['a:b', 'contains ":", which git does not allow in branch names'],
+    ['a?', 'contains "?", which git does not allow in branch names'],
+    ['a[1]', 'contains "[", which git does not allow in branch names'],
+    ['a\\b', 'contains "\\\\", which git does not allow in branch names'],
+    ['a*', 'is a pattern; name one branch here'],
+    ['refs/heads/main', 'is a full ref; write the short branch name (main, not refs/heads/main)'],
     ['', 'must not be empty'],
+    ['  ', 'must not be empty'],
   ])('rejects the branch name %j', (branch, reason) => {
     const doc = parse(
       withTarget('{ repository: manifests, branch: placeholder, file: a.yaml, kind: imagedetail }'),

@@ -7,9 +7,9 @@ import {
   trackedValues,
   valueChanges,
 } from '#domain/stage-values.ts';
-import type { Target } from '#domain/targets.ts';
+import type { FileTarget, KustomizeTarget } from '#domain/targets.ts';
 
-const kustomize = (branch: string, file = 'base/kustomization.yaml'): Target => ({
+const kustomize = (branch: string, file = 'base/kustomization.yaml'): KustomizeTarget => ({
   kind: 'kustomize',
   repository: 'manifests',
   branch,
@@ -18,7 +18,7 @@ const kustomize = (branch: string, file = 'base/kustomization.yaml'): Target => 
   setName: false,
 });
 
-const helm = (branch: string): Target => ({
+const helm = (branch: string): FileTarget => ({
   kind: 'helm',
   repository: 'manifests',
   branch,
@@ -59,7 +59,7 @@ describe('trackedValues', () => {
         {
           ecr: 'my-app',
           update: [
-            { kind: 'ssm', parameter: '/flowkeeper/images/my-app' },
+            { kind: 'ssm', parameter: '/flowkeeper/images/my-app', value: 'tag', setName: false },
             { ...kustomize('dev'), repository: 'other' },
           ],
         },

@@ -4,9 +4,17 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  CodeCommitClient,
+  CreateBranchCommand,
+  CreateCommitCommand,
+  CreatePullRequestCommand,
+  GetBranchCommand,
+} from '@aws-sdk/client-codecommit';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { parseDocument } from 'yaml';
 import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
+import { type CodeBuildEmulator, startCodeBuildEmulator } from '../emulators/codebuild/server.ts';
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
 import { type MotoServer, startMoto } from './moto.ts';
 
@@ -17,6 +25,8 @@ export interface EmulatorsOptions {
   motoPort?: number;
   /** 0 or absent: a free port. */
   codecommitPort?: number;
+  /** 0 or absent: a free port. */
+  codebuildPort?: number;
   /** Where the CodeCommit repositories persist; a temporary directory (removed on stop) by default. */
   root?: string;
   /** Create repository `app-manifests` and parameter `/flowkeeper/config` from examples/. */
@@ -29,6 +39,8 @@ export interface SeededExample {
   /** The bare repository behind the CodeCommit repository (`git -C <gitDir> log --all`). */
   gitDir: string;
   configParameter: string;
+  /** Id of the seeded pull request that breaks the flow (`feature/new-probe` → `main`). */
+  wrongSourcePullRequest: string;
 }
 
 export interface Emulators {
@@ -36,15 +48,17 @@ export interface Emulators {
   env: Record<string, string>;
   moto: MotoServer;
   codecommit: CodeCommitEmulator;
+  /** StartBuild with its overrides and idempotency tokens, which moto ignores. */
+  codebuild: CodeBuildEmulator;
   /** The directory holding the CodeCommit repositories, one bare `<name>.git` each. */
   repositoriesDir: string;
   seeded?: SeededExample;
-  /** Stops both emulators; safe to call more than once. */
+  /** Stops moto and the emulators; safe to call more than once. */
   stop(): Promise<void>;
 }
 
 /** Services moto answers for Flowkeeper; each gets `AWS_ENDPOINT_URL_<SERVICE>`. */
-export const MOTO_SERVICES = ['SSM', 'ECR', 'SNS', 'SQS', 'DYNAMODB', 'CODEBUILD'] as const;
+export const MOTO_SERVICES = ['SSM', 'ECR', 'SNS', 'SQS', 'DYNAMODB'] as const;
 
 export const EXAMPLE_REPOSITORY = 'app-manifests';
 export const EXAMPLE_BRANCHES = ['main', 'dev', 'stg'];
@@ -71,12 +85,68 @@ export async function exampleConfigForCodeCommit(repositoryName = EXAMPLE_REPOSI
   return document.toString({ lineWidth: 0 });
 }
 
+/** The seeded pull request that breaks the example's flow (dev → stg → main): it skips two stages. */
+export const EXAMPLE_WRONG_SOURCE = { branch: 'feature/new-probe', into: 'main' } as const;
+/** The access key id standing for the developer who opens it (not Flowkeeper's `test`). */
+export const EXAMPLE_DEVELOPER = 'developer';
+export const EXAMPLE_VALIDATION_PROJECT = 'manifests-validate';
+
+/**
+ * Branch `feature/new-probe` with one commit, and pull request 1 from it into `main`, opened by the
+ * developer. Pull requests live in the emulator's memory, so this runs on every start.
+ */
+async function seedWrongSourcePullRequest(endpoint: string, region: string): Promise<string> {
+  const client = new CodeCommitClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: EXAMPLE_DEVELOPER, secretAccessKey: 'test' },
+  });
+  try {
+    const repositoryName = EXAMPLE_REPOSITORY;
+    const { branch, into } = EXAMPLE_WRONG_SOURCE;
+    const main = await client.send(new GetBranchCommand({ repositoryName, branchName: into }));
+    const head = main.branch?.commitId;
+    if (head === undefined) throw new Error(`seed: ${repositoryName} has no ${into} branch`);
+    const existing = await client
+      .send(new GetBranchCommand({ repositoryName, branchName: branch }))
+      .catch(() => undefined);
+    if (existing === undefined) {
+      await client.send(new CreateBranchCommand({ repositoryName, branchName: branch, commitId: head }));
+      await client.send(
+        new CreateCommitCommand({
+          repositoryName,
+          branchName: branch,
+          parentCommitId: head,
+          authorName: 'Developer',
+          email: 'developer@example.com',
+          commitMessage: 'Add a readiness probe',
+          putFiles: [
+            { filePath: 'k8s/probe-note.md', fileContent: new TextEncoder().encode('readiness probe\n') },
+          ],
+        }),
+      );
+    }
+    const created = await client.send(
+      new CreatePullRequestCommand({
+        title: 'Add a readiness probe',
+        description: 'Straight to main.',
+        targets: [{ repositoryName, sourceReference: branch, destinationReference: into }],
+        clientRequestToken: 'seed-wrong-source',
+      }),
+    );
+    return created.pullRequest?.pullRequestId ?? '';
+  } finally {
+    client.destroy();
+  }
+}
+
 async function seedExample(emulators: {
   codecommit: CodeCommitEmulator;
+  codebuild: CodeBuildEmulator;
   motoEndpoint: string;
   region: string;
 }): Promise<SeededExample> {
-  const { codecommit, motoEndpoint, region } = emulators;
+  const { codecommit, codebuild, motoEndpoint, region } = emulators;
   let gitDir = codecommit.gitDir(EXAMPLE_REPOSITORY);
   // A persistent root may hold the repository from an earlier run: keep its history.
   if (!existsSync(gitDir)) {
@@ -100,11 +170,19 @@ async function seedExample(emulators: {
   } finally {
     client.destroy();
   }
+  const wrongSourcePullRequest = await seedWrongSourcePullRequest(codecommit.endpoint, region);
+  codebuild.createProject(EXAMPLE_VALIDATION_PROJECT, {
+    source: {
+      type: 'CODECOMMIT',
+      location: `https://git-codecommit.${region}.amazonaws.com/v1/repos/${EXAMPLE_REPOSITORY}`,
+    },
+  });
   return {
     repositoryName: EXAMPLE_REPOSITORY,
     branches: EXAMPLE_BRANCHES,
     gitDir,
     configParameter: EXAMPLE_CONFIG_PARAMETER,
+    wrongSourcePullRequest,
   };
 }
 
@@ -158,17 +236,24 @@ async function startMotoOn(port: number | undefined): Promise<MotoServer> {
   }
 }
 
-/** moto_server and the CodeCommit emulator, on 127.0.0.1, optionally seeded with the example. */
+/**
+ * moto_server and the CodeCommit and CodeBuild emulators, on 127.0.0.1, optionally seeded with the
+ * example.
+ */
 export async function startEmulators(options: EmulatorsOptions = {}): Promise<Emulators> {
   const region = options.region ?? 'us-east-1';
   const temporaryRoot = options.root === undefined;
   const root = options.root ?? (await mkdtemp(join(tmpdir(), 'flowkeeper-codecommit-')));
-  const started: { moto?: MotoServer; codecommit?: CodeCommitEmulator } = {};
+  const started: { moto?: MotoServer; codecommit?: CodeCommitEmulator; codebuild?: CodeBuildEmulator } = {};
   let stopping: Promise<void> | undefined;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      const results = await Promise.allSettled([started.moto?.stop(), started.codecommit?.stop()]);
+      const results = await Promise.allSettled([
+        started.moto?.stop(),
+        started.codecommit?.stop(),
+        started.codebuild?.stop(),
+      ]);
       if (temporaryRoot) await rm(root, { recursive: true, force: true });
       const failure = results.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
@@ -177,30 +262,37 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
   };
 
   try {
-    const [motoStart, codecommitStart] = await Promise.allSettled([
+    const [motoStart, codecommitStart, codebuildStart] = await Promise.allSettled([
       startMotoOn(options.motoPort).then((moto) => (started.moto = moto)),
       startCodeCommitEmulator({
         root,
         region,
         ...(options.codecommitPort ? { port: options.codecommitPort } : {}),
       }).then((codecommit) => (started.codecommit = codecommit)),
+      startCodeBuildEmulator({
+        region,
+        ...(options.codebuildPort ? { port: options.codebuildPort } : {}),
+      }).then((codebuild) => (started.codebuild = codebuild)),
     ]);
     if (motoStart.status === 'rejected') throw motoStart.reason;
     if (codecommitStart.status === 'rejected') throw codecommitStart.reason;
+    if (codebuildStart.status === 'rejected') throw codebuildStart.reason;
     const moto = motoStart.value;
     const codecommit = codecommitStart.value;
+    const codebuild = codebuildStart.value;
     const seeded = options.seed
-      ? await seedExample({ codecommit, motoEndpoint: moto.endpoint, region })
+      ? await seedExample({ codecommit, codebuild, motoEndpoint: moto.endpoint, region })
       : undefined;
     const env: Record<string, string> = {
       ...Object.fromEntries(MOTO_SERVICES.map((service) => [`AWS_ENDPOINT_URL_${service}`, moto.endpoint])),
       AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint,
+      AWS_ENDPOINT_URL_CODEBUILD: codebuild.endpoint,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: region,
       ...(seeded ? { FLOWKEEPER_CONFIG_PARAMETER: seeded.configParameter } : {}),
     };
-    return { env, moto, codecommit, repositoriesDir: root, ...(seeded ? { seeded } : {}), stop };
+    return { env, moto, codecommit, codebuild, repositoriesDir: root, ...(seeded ? { seeded } : {}), stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

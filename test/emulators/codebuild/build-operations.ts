@@ -38,7 +38,8 @@ const encodeToken = (token: PageToken): string => Buffer.from(JSON.stringify(tok
 function decodeToken(text: string, project: string, sortOrder: string): PageToken {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PageToken;
-    if (token.project === project && token.sortOrder === sortOrder && Number.isInteger(token.after)) return token;
+    if (token.project === project && token.sortOrder === sortOrder && Number.isInteger(token.after))
+      return token;
   } catch {
     // Falls through to the error below.
   }
@@ -58,7 +59,9 @@ export const listBuildsForProject: Operation = ({ store }, input) => {
   const builds = store
     .builds()
     .filter((build) => build.projectName === project.name)
-    .filter((build) => after === undefined || (ascending ? build.buildNumber > after : build.buildNumber < after))
+    .filter(
+      (build) => after === undefined || (ascending ? build.buildNumber > after : build.buildNumber < after),
+    )
     .sort((a, b) => (ascending ? a.buildNumber - b.buildNumber : b.buildNumber - a.buildNumber));
   const page = builds.slice(0, store.pageSize);
   const last = page.at(-1);

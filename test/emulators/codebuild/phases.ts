@@ -1,10 +1,4 @@
-import type {
-  FinishOptions,
-  LogsRecord,
-  PhaseContext,
-  PhaseRecord,
-  TerminalStatus,
-} from './records.ts';
+import type { FinishOptions, LogsRecord, PhaseContext, PhaseRecord, TerminalStatus } from './records.ts';
 
 /** The phases of a build in the order CodeBuild runs them; COMPLETED only marks the end. */
 export const LIFECYCLE = [
@@ -125,7 +119,12 @@ export function pendingLogs(region: string): LogsRecord {
 }
 
 /** Logs of a build that ran: group `/aws/codebuild/<project>`, the build's uuid as stream. */
-export function streamLogs(build: { id: string; projectName: string; region: string; account: string }): LogsRecord {
+export function streamLogs(build: {
+  id: string;
+  projectName: string;
+  region: string;
+  account: string;
+}): LogsRecord {
   const groupName = `/aws/codebuild/${build.projectName}`;
   const streamName = build.id.slice(build.id.indexOf(':') + 1);
   return {

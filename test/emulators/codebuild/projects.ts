@@ -93,9 +93,17 @@ function environmentFrom(input: Input, path: string): EnvironmentRecord {
     ),
     privilegedMode: optionalBoolean(input, 'privilegedMode') ?? false,
     imagePullCredentialsType:
-      optionalEnum(input, 'imagePullCredentialsType', IMAGE_PULL_CREDENTIALS_TYPES, `${path}.imagePullCredentialsType`) ??
-      'CODEBUILD',
-    environmentVariables: environmentVariablesFrom(input, 'environmentVariables', `${path}.environmentVariables`),
+      optionalEnum(
+        input,
+        'imagePullCredentialsType',
+        IMAGE_PULL_CREDENTIALS_TYPES,
+        `${path}.imagePullCredentialsType`,
+      ) ?? 'CODEBUILD',
+    environmentVariables: environmentVariablesFrom(
+      input,
+      'environmentVariables',
+      `${path}.environmentVariables`,
+    ),
   };
 }
 
@@ -103,7 +111,11 @@ function environmentFrom(input: Input, path: string): EnvironmentRecord {
 export function projectFrom(input: Input, store: CodeBuildStore): ProjectRecord {
   const name = requiredString(input, 'name', 'name', 2);
   if (!PROJECT_NAME.test(name)) {
-    violation('name', name, `Member must satisfy regular expression pattern: ${PROJECT_NAME.source.slice(1, -1)}`);
+    violation(
+      'name',
+      name,
+      `Member must satisfy regular expression pattern: ${PROJECT_NAME.source.slice(1, -1)}`,
+    );
   }
   const source = sourceFrom(requiredStructure(input, 'source'), 'source');
   const artifacts = artifactsFrom(requiredStructure(input, 'artifacts'), 'artifacts');

@@ -35,7 +35,10 @@ function canonical(value: unknown): string {
 }
 
 /** The project's variables with the overrides applied: same name replaces in place, new names follow. */
-function mergeVariables(project: EnvironmentVariable[], overrides: EnvironmentVariable[]): EnvironmentVariable[] {
+function mergeVariables(
+  project: EnvironmentVariable[],
+  overrides: EnvironmentVariable[],
+): EnvironmentVariable[] {
   const byName = new Map(overrides.map((variable) => [variable.name, variable]));
   const merged = project.map((variable) => byName.get(variable.name) ?? variable);
   for (const variable of byName.values()) {
@@ -66,10 +69,16 @@ function sourceWithOverrides(project: ProjectRecord, input: Input): SourceRecord
 
 function newBuild(context: Parameters<Operation>[0], project: ProjectRecord, input: Input): BuildRecord {
   const { store, callerName } = context;
-  const overrides = environmentVariablesFrom(input, 'environmentVariablesOverride', 'environmentVariablesOverride');
+  const overrides = environmentVariablesFrom(
+    input,
+    'environmentVariablesOverride',
+    'environmentVariablesOverride',
+  );
   const source = sourceWithOverrides(project, input);
   const artifactsOverride = optionalStructure(input, 'artifactsOverride');
-  const artifacts = artifactsOverride ? artifactsFrom(artifactsOverride, 'artifactsOverride') : project.artifacts;
+  const artifacts = artifactsOverride
+    ? artifactsFrom(artifactsOverride, 'artifactsOverride')
+    : project.artifacts;
   const sourceVersion = optionalNonEmptyString(input, 'sourceVersion') ?? project.sourceVersion;
   const environment = project.environment;
   const id = `${project.name}:${randomUUID()}`;
@@ -102,7 +111,8 @@ function newBuild(context: Parameters<Operation>[0], project: ProjectRecord, inp
     timeoutInMinutes:
       integerWithin(input, 'timeoutInMinutesOverride', BUILD_TIMEOUT) ?? project.timeoutInMinutes,
     queuedTimeoutInMinutes:
-      integerWithin(input, 'queuedTimeoutInMinutesOverride', QUEUED_TIMEOUT) ?? project.queuedTimeoutInMinutes,
+      integerWithin(input, 'queuedTimeoutInMinutesOverride', QUEUED_TIMEOUT) ??
+      project.queuedTimeoutInMinutes,
     initiator: callerName,
     logs: store.pendingLogs(),
     phases: submittedPhases(startTime),

@@ -60,7 +60,8 @@ export class CodeBuildStore {
 
   requireProject(name: string): ProjectRecord {
     return (
-      this.project(name) ?? fail('ResourceNotFoundException', `Project cannot be found: ${this.projectArn(name)}`)
+      this.project(name) ??
+      fail('ResourceNotFoundException', `Project cannot be found: ${this.projectArn(name)}`)
     );
   }
 

@@ -78,8 +78,10 @@ export function integerWithin(
 ): number | undefined {
   const value = optionalInteger(input, member);
   if (value === undefined) return undefined;
-  if (value < bounds.min) violation(path, value, `Member must have value greater than or equal to ${bounds.min}`);
-  if (value > bounds.max) violation(path, value, `Member must have value less than or equal to ${bounds.max}`);
+  if (value < bounds.min)
+    violation(path, value, `Member must have value greater than or equal to ${bounds.min}`);
+  if (value > bounds.max)
+    violation(path, value, `Member must have value less than or equal to ${bounds.max}`);
   return value;
 }
 
@@ -98,7 +100,8 @@ export function stringList(input: Input, member: string, bounds: { min: number; 
     if (typeof item !== 'string') {
       return fail('SerializationException', `Member '${member}[${index}]' must be a string.`);
     }
-    if (item.length === 0) violation(`${member}.${index + 1}.member`, item, 'Member must have length greater than or equal to 1');
+    if (item.length === 0)
+      violation(`${member}.${index + 1}.member`, item, 'Member must have length greater than or equal to 1');
     return item;
   });
 }

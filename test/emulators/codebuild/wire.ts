@@ -18,7 +18,11 @@ function environmentOutput(environment: EnvironmentRecord): Record<string, unkno
     type: environment.type,
     image: environment.image,
     computeType: environment.computeType,
-    environmentVariables: environment.environmentVariables.map(({ name, value, type }) => ({ name, value, type })),
+    environmentVariables: environment.environmentVariables.map(({ name, value, type }) => ({
+      name,
+      value,
+      type,
+    })),
     privilegedMode: environment.privilegedMode,
     imagePullCredentialsType: environment.imagePullCredentialsType,
   };

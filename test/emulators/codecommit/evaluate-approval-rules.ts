@@ -9,6 +9,7 @@ const REVISION_ID = /^[0-9a-f]{64}$/;
  * This emulator has no approval rules, so every pull request's current revision is approved: nothing
  * satisfied, nothing unsatisfied, nothing overridden. The revision must still be one the pull request
  * has had (`InvalidRevisionIdException`) and be its current one (`RevisionNotCurrentException`).
+ * A closed pull request is evaluated too: the operation documents no error for one.
  */
 export async function evaluatePullRequestApprovalRules(
   context: OperationContext,
