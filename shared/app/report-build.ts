@@ -1,6 +1,10 @@
 import { buildComment } from '#domain/flow-messages.ts';
 import { checkPullRequest } from '#domain/flow-rules.ts';
-import { buildConsoleLink, buildDuration, pullRequestContext } from '#events/build-pull-request-context.ts';
+import {
+  buildConsoleLink,
+  buildDuration,
+  readPullRequestContext,
+} from '#events/build-pull-request-context.ts';
 import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
 import { comment } from './check-pull-request.ts';
 import { type FlowDeps, flowForRepository, repositoryKeyFor } from './flow-deps.ts';
@@ -22,14 +26,15 @@ export async function reportBuild(
   logger?: Logger,
 ): Promise<FlowResult> {
   const result: FlowResult = { eventId: build.id, actions: [] };
-  const context = pullRequestContext(build);
+  const { context, problems } = readPullRequestContext(build);
   if (context === undefined) {
-    const reason = `build ${build.buildArn} of ${build.project} carries no pull-request context (no PULL_REQUEST_ID variable nor pr/<n> source version)`;
+    const unusable = problems.length === 0 ? '' : `; ignored: ${problems.join('; ')}`;
+    const reason = `build ${build.buildArn} of ${build.project} carries no pull-request context (no PULL_REQUEST_ID variable nor pr/<n> source version${unusable})`;
     logger?.info('build ignored', { reason });
     result.actions.push({ type: 'skip', reason });
     return result;
   }
-  for (const problem of context.problems) logger?.warn('build context value ignored', { problem });
+  for (const problem of problems) logger?.warn('build context value ignored', { problem });
   const repositoryName = context.repositoryName;
   const key = repositoryName === undefined ? undefined : repositoryKeyFor(deps.config, repositoryName);
   if (repositoryName === undefined || key === undefined) {
