@@ -1,0 +1,286 @@
+import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStateEvent } from '#test/codebuild-events.ts';
+import { pullRequestEvent } from '#test/codecommit-events.ts';
+import { invokeBundle } from '#test/function-process/index.ts';
+import type { BuildRecord } from '../emulators/codebuild/server.ts';
+import {
+  approvalsOf,
+  arnOf,
+  clientAs,
+  commentsOn,
+  flowActions,
+  IDENTITIES,
+  mergeFastForward,
+  openPullRequest,
+  openPullRequests,
+  pullRequestFields,
+  pushFiles,
+} from './support/pull-requests.ts';
+import { type Stack, startStack } from './support/stack.ts';
+
+// The validation chain as deployed: BranchFlowFunction starts the build of an allowed pull request,
+// the CodeBuild emulator runs it, and BuildReportFunction (the approver, another identity) reports
+// the result on the pull request and approves or revokes the revision that was built.
+
+const PROJECT = 'manifests-validate';
+const kustomization = (tag: string) =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: my-app\n    newTag: "${tag}"\n`;
+
+let stack: Stack;
+let developer: CodeCommitClient;
+let repositories = 0;
+
+beforeAll(async () => {
+  stack = await startStack(['BranchFlowFunction', 'BuildReportFunction']);
+  developer = clientAs(stack, IDENTITIES.developer);
+  stack.emulators.codebuild.createProject(PROJECT);
+  stack.emulators.codebuild.createProject('unit-tests');
+});
+afterAll(async () => {
+  developer?.destroy();
+  await stack?.stop();
+});
+
+async function validatedRepository(onViolation: 'close' | 'revoke-approval' = 'close') {
+  repositories += 1;
+  const name = `report-${repositories}`;
+  await stack.codecommit.createRepository(name, {
+    main: { 'app/kustomization.yaml': kustomization('1.4.0') },
+  });
+  await pushFiles(developer, name, 'stg', { 'app/kustomization.yaml': kustomization('1.4.1') }, 'main');
+  await pushFiles(developer, name, 'dev', { 'app/kustomization.yaml': kustomization('1.4.2') }, 'stg');
+  const configParameter = `/reliability/build-report/${name}`;
+  await stack.putConfig(configParameter, {
+    repositories: { manifests: { provider: 'codecommit', name } },
+    images: [
+      {
+        ecr: 'my-app',
+        tags: { semver: '>=1.0.0' },
+        update: [
+          {
+            repository: 'manifests',
+            branch: 'dev',
+            file: 'app/kustomization.yaml',
+            kind: 'kustomize',
+            image: 'my-app',
+          },
+        ],
+      },
+    ],
+    flow: {
+      manifests: {
+        promotion: ['dev', 'stg', 'main'],
+        allow: [{ from: 'feature/*', to: 'dev' }],
+        onViolation,
+        openPromotionPullRequest: true,
+        validation: { project: PROJECT, approve: true },
+      },
+    },
+  });
+  const flowEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
+  const reportEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.approver });
+  return {
+    name,
+    flow: (events: unknown[]) =>
+      invokeBundle(stack.bundles.BranchFlowFunction as never, events, { env: flowEnv }),
+    report: (events: unknown[]) =>
+      invokeBundle(stack.bundles.BuildReportFunction as never, events, { env: reportEnv }),
+  };
+}
+
+/** Opens `feature/<name>` → dev and lets BranchFlowFunction start its validation build. */
+async function validatedPullRequest(repo: Awaited<ReturnType<typeof validatedRepository>>, feature: string) {
+  await pushFiles(developer, repo.name, feature, { 'app/change.yaml': `${feature}: 1\n` }, 'dev');
+  const id = await openPullRequest(developer, repo.name, feature, 'dev');
+  const fields = await pullRequestFields(developer, id);
+  const [started] = await repo.flow([pullRequestEvent('pullRequestCreated', fields)]);
+  const action = flowActions(started).find((a) => a.type === 'build');
+  const build = stack.emulators.codebuild
+    .builds()
+    .find((b) => action?.type === 'build' && b.arn === action.buildArn);
+  if (!build) throw new Error('no validation build was started');
+  return { id, fields, build };
+}
+
+const finish = (build: BuildRecord, status: 'SUCCEEDED' | 'FAILED') =>
+  stack.emulators.codebuild.finishBuild(build.id, status);
+
+describe('a validation build', () => {
+  it('is reported when it starts, with a link to the build instead of the null log link', async () => {
+    const repo = await validatedRepository();
+    const { id, build } = await validatedPullRequest(repo, 'feature/start');
+    const [outcome] = await repo.report([buildStateEvent(build, 'IN_PROGRESS')]);
+    expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
+    const [comment] = await commentsOn(developer, id);
+    expect(comment?.authorArn).toBe(arnOf(IDENTITIES.approver));
+    expect(comment?.content).toContain(`**${PROJECT}** #${build.buildNumber} started (IN_PROGRESS).`);
+    expect(comment?.content).toMatch(
+      /Logs: https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/codesuite\/codebuild\/\d+\/projects\/manifests-validate\/build\/manifests-validate%3A[0-9a-f-]+\//,
+    );
+    expect(comment?.content).not.toContain('null');
+  });
+
+  it('approves the built revision on success, once however often the event arrives', async () => {
+    const repo = await validatedRepository();
+    const { id, fields, build } = await validatedPullRequest(repo, 'feature/green');
+    const event = buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED');
+    const outcomes = await repo.report([event, event]);
+    expect(flowActions(outcomes[0])).toEqual([
+      expect.objectContaining({ type: 'comment' }),
+      expect.objectContaining({
+        type: 'approval',
+        state: 'APPROVE',
+        outcome: 'done',
+        revisionId: fields.revisionId,
+      }),
+    ]);
+    expect(await approvalsOf(developer, id, fields.revisionId)).toEqual([
+      `${arnOf(IDENTITIES.approver)} APPROVE`,
+    ]);
+    const comments = await commentsOn(developer, id);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.content).toContain('succeeded in');
+    expect(comments[0]?.content).toContain(`Flowkeeper approves revision ${fields.revisionId.slice(0, 12)}.`);
+  });
+
+  it('revokes its approval when a later build of the same revision fails, naming the failed phase', async () => {
+    const repo = await validatedRepository();
+    const { id, fields, build } = await validatedPullRequest(repo, 'feature/red');
+    await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(await approvalsOf(developer, id, fields.revisionId)).toHaveLength(1);
+    const rerun = await startBuildFor(fields);
+    const [outcome] = await repo.report([buildStateEvent(finish(rerun, 'FAILED'), 'FAILED')]);
+    expect(flowActions(outcome)).toEqual([
+      expect.objectContaining({ type: 'comment' }),
+      expect.objectContaining({ type: 'approval', state: 'REVOKE', outcome: 'done' }),
+    ]);
+    const comments = await commentsOn(developer, id);
+    expect(comments).toHaveLength(2);
+    expect(comments[1]?.content).toContain('failed in');
+    expect(comments[1]?.content).toContain('Failure: BUILD: COMMAND_EXECUTION_ERROR');
+    expect(await approvalsOf(developer, id, fields.revisionId)).toEqual([]);
+  });
+
+  it('reports a result for a superseded revision as such and never approves with it', async () => {
+    const repo = await validatedRepository();
+    const { id, build } = await validatedPullRequest(repo, 'feature/moved');
+    await pushFiles(developer, repo.name, 'feature/moved', { 'app/change.yaml': 'moved: 2\n' });
+    const current = await pullRequestFields(developer, id);
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
+    const [comment] = await commentsOn(developer, id);
+    expect(comment?.content).toContain('which is no longer the tip of this pull request');
+    expect(await approvalsOf(developer, id, current.revisionId)).toEqual([]);
+  });
+
+  it('withholds approval from a pull request against the flow', async () => {
+    const repo = await validatedRepository('revoke-approval');
+    const id = await openPullRequest(developer, repo.name, 'dev', 'main');
+    const fields = await pullRequestFields(developer, id);
+    // A build started outside Flowkeeper (an EventBridge → CodeBuild target, say) with the same variables.
+    const build = await startBuildFor(fields);
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome)).toEqual([
+      expect.objectContaining({ type: 'comment' }),
+      expect.objectContaining({ type: 'approval', state: 'REVOKE' }),
+    ]);
+    expect((await commentsOn(developer, id))[0]?.content).toContain('Approval withheld');
+    expect(await approvalsOf(developer, id, fields.revisionId)).toEqual([]);
+  });
+
+  it('cannot approve a pull request its own identity opened, and says so in the result', async () => {
+    const repo = await validatedRepository();
+    const approver = clientAs(stack, IDENTITIES.approver);
+    try {
+      const id = await openPullRequest(approver, repo.name, 'dev', 'stg');
+      const fields = await pullRequestFields(developer, id);
+      const build = await startBuildFor(fields);
+      const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+      expect(flowActions(outcome)[1]).toMatchObject({
+        type: 'approval',
+        state: 'APPROVE',
+        outcome: 'own-pull-request',
+      });
+    } finally {
+      approver.destroy();
+    }
+  });
+});
+
+describe('other builds', () => {
+  it('comments on other projects with pull-request context but leaves approval to the validation project', async () => {
+    const repo = await validatedRepository();
+    await pushFiles(developer, repo.name, 'feature/unit', { 'app/u.yaml': 'u: 1\n' }, 'dev');
+    const id = await openPullRequest(developer, repo.name, 'feature/unit', 'dev');
+    const build = await startBuildFor(await pullRequestFields(developer, id), 'unit-tests');
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
+  });
+
+  it('ignores a build without pull-request context, with the reason', async () => {
+    const repo = await validatedRepository();
+    const calls = stack.codecommit.calls.length;
+    const build = await startBuildFor(undefined);
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'FAILED'), 'FAILED')]);
+    expect(flowActions(outcome)).toEqual([
+      { type: 'skip', reason: expect.stringContaining('carries no pull-request context') },
+    ]);
+    expect(stack.codecommit.calls.length).toBe(calls);
+  });
+
+  it('takes a promotion pull request opened by BranchFlowFunction through to approval', async () => {
+    const repo = await validatedRepository();
+    const merge = await openPullRequest(developer, repo.name, 'dev', 'stg');
+    await mergeFastForward(developer, repo.name, merge);
+    await repo.flow([
+      pullRequestEvent('pullRequestMergeStatusUpdated', await pullRequestFields(developer, merge)),
+    ]);
+    const [promotion] = await openPullRequests(developer, repo.name);
+    const fields = await pullRequestFields(developer, promotion ?? '');
+    expect(fields.authorArn).toBe(arnOf(IDENTITIES.flowkeeper));
+    const build = await startBuildFor(fields);
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome)[1]).toMatchObject({ type: 'approval', state: 'APPROVE', outcome: 'done' });
+  });
+});
+
+/** Starts a build through the CodeBuild API with the validation variables of `pr` (none when undefined). */
+async function startBuildFor(
+  pr: Awaited<ReturnType<typeof pullRequestFields>> | undefined,
+  project = PROJECT,
+): Promise<BuildRecord> {
+  const { CodeBuildClient, StartBuildCommand } = await import('@aws-sdk/client-codebuild');
+  const client = new CodeBuildClient({
+    endpoint: stack.emulators.codebuild.endpoint,
+    region: stack.emulators.codebuild.region,
+    credentials: { accessKeyId: 'pipeline', secretAccessKey: 'test' },
+  });
+  try {
+    const variables = pr
+      ? {
+          PULL_REQUEST_ID: pr.id,
+          REPOSITORY_NAME: pr.repositoryName,
+          SOURCE_COMMIT: pr.sourceCommit,
+          DESTINATION_COMMIT: pr.destinationCommit,
+          REVISION_ID: pr.revisionId,
+        }
+      : {};
+    const { build } = await client.send(
+      new StartBuildCommand({
+        projectName: project,
+        sourceVersion: pr?.sourceCommit ?? 'main',
+        environmentVariablesOverride: Object.entries(variables).map(([name, value]) => ({
+          name,
+          value,
+          type: 'PLAINTEXT',
+        })),
+      }),
+    );
+    const record = stack.emulators.codebuild.builds().find((b) => b.arn === build?.arn);
+    if (!record) throw new Error('the emulator holds no such build');
+    return record;
+  } finally {
+    client.destroy();
+  }
+}
