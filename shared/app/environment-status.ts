@@ -1,5 +1,5 @@
 import type { Config } from '#config/types.ts';
-import { type StageValue, stageValue, trackedFiles, trackedValues } from '#domain/stage-values.ts';
+import { isAhead, type StageValue, stageValue, trackedFiles, trackedValues } from '#domain/stage-values.ts';
 import type { GitHost } from './git-host.ts';
 import type { PullRequest, PullRequestHost } from './pull-request-host.ts';
 import { readStages } from './stage-files.ts';
@@ -20,7 +20,7 @@ export interface StatusRow {
   file: string;
   selector: string;
   values: Record<string, StageValue>;
-  /** Consecutive stages whose values differ: what is waiting to be promoted. */
+  /** Consecutive stages where the earlier one is ahead: what is waiting to be promoted. */
   waiting: { from: string; to: string; value: string }[];
 }
 
@@ -46,7 +46,7 @@ export async function environmentStatus(deps: StatusDeps): Promise<EnvironmentSt
         const to = stages[i + 1] as string;
         const source = byStage[from];
         const target = byStage[to];
-        if (source?.state === 'set' && (target?.state !== 'set' || target.text !== source.text)) {
+        if (source?.state === 'set' && target !== undefined && isAhead(value, source, target)) {
           waiting.push({ from, to, value: source.text });
         }
       });

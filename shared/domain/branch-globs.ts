@@ -75,10 +75,14 @@ function sentence(text: string, what: string, rule: RuleBroken | undefined): str
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git refuses
 const REFUSED_CHARACTER = /[\s\x00-\x1f\x7f~^:?[\\]/;
 
+/** A refused character as a JSON string, with DEL and non-ASCII spaces escaped so that they show. */
+const shown = (char: string): string =>
+  JSON.stringify(char).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /**
  * The rules of `git check-ref-format --branch` that a branch name or pattern in a configuration can
- * break, plus two mistakes git would accept but never means here: a full ref and, for a branch
- * name, a glob. A pattern may hold `*`; every other rule applies to both.
+ * break, plus a full ref, which git would take but is never meant here. A pattern may hold `*`;
+ * every other rule applies to both.
  */
 function refNameRule(text: string, what: 'branch name' | 'pattern'): RuleBroken | undefined {
   if (text.trim() === '') return { reason: 'must not be empty' };
@@ -89,8 +93,7 @@ function refNameRule(text: string, what: 'branch name' | 'pattern'): RuleBroken 
   if (text === 'HEAD' || text === '@') return { reason: 'is a name git reserves' };
   if (text.startsWith('-')) return { reason: 'must not start with "-"' };
   const refused = REFUSED_CHARACTER.exec(text);
-  if (refused)
-    return { reason: `contains ${JSON.stringify(refused[0])}, which git does not allow in branch names` };
+  if (refused) return { reason: `contains ${shown(refused[0])}, which git does not allow in branch names` };
   if (text.includes('..')) return { reason: 'must not contain ".."' };
   if (text.includes('@{')) return { reason: 'must not contain "@{"' };
   if (text.startsWith('/') || text.endsWith('/') || text.includes('//')) {

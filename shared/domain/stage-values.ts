@@ -8,6 +8,7 @@ import { describeTarget } from './describe-target.ts';
 import type { CurrentImage } from './editors/editor.ts';
 import { readTarget } from './editors/index.ts';
 import { ManifestError } from './errors.ts';
+import { compareTags, type TagOrdering } from './tag-policy.ts';
 import type { FileTarget, Target } from './targets.ts';
 
 /** One value tracked across the stages: an image's target, its branch set aside. */
@@ -18,11 +19,14 @@ export interface TrackedValue {
   /** What the target selects, e.g. `kustomize image my-app`. */
   selector: string;
   target: FileTarget;
+  /** How the image rule orders tags, to tell a promotion from a downgrade. */
+  ordering?: TagOrdering;
 }
 
 export interface ImageTargets {
   ecr: string;
   update: Target[];
+  tags?: { ordering: TagOrdering };
 }
 
 /** The text each stage holds for a file; undefined when the file does not exist on that branch. */
@@ -39,6 +43,8 @@ export interface ValueChange {
   selector: string;
   from: string;
   to: string;
+  /** The tag ordering ranks the promoted value older than the one it replaces. */
+  downgrade?: true;
 }
 
 /**
@@ -56,7 +62,13 @@ export function trackedValues(images: ImageTargets[], repository: string, stages
       const key = `${rule.ecr}\u0000${target.file}\u0000${selector}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      tracked.push({ image: rule.ecr, file: target.file, selector, target });
+      tracked.push({
+        image: rule.ecr,
+        file: target.file,
+        selector,
+        target,
+        ...(rule.tags ? { ordering: rule.tags.ordering } : {}),
+      });
     }
   }
   return tracked;
@@ -87,6 +99,20 @@ export function formatImage(image: Pick<CurrentImage, 'tag' | 'digest'>): string
   return image.tag ?? digest ?? '(no tag)';
 }
 
+/**
+ * Whether the source stage holds something the destination lacks: a value where the destination has
+ * none, or a different one the tag ordering does not rank older (unrankable tags count as ahead).
+ */
+export function isAhead(value: TrackedValue, source: StageValue, destination: StageValue): boolean {
+  if (source.state !== 'set') return false;
+  if (destination.state !== 'set') return true;
+  if (source.text === destination.text) return false;
+  const { tag: from } = source.image;
+  const { tag: to } = destination.image;
+  if (value.ordering === undefined || from === undefined || to === undefined || from === to) return true;
+  return (compareTags(value.ordering, from, to) ?? 1) > 0;
+}
+
 /** The values that differ between two stages: what promoting `from` into `to` would change. */
 export function valueChanges(
   values: TrackedValue[],
@@ -101,13 +127,15 @@ export function valueChanges(
     const sourceText = source.state === 'set' ? source.text : '(none)';
     const destinationText = destination.state === 'set' ? destination.text : '(none)';
     if (source.state === 'missing' || sourceText === destinationText) continue;
-    changes.push({
+    const change: ValueChange = {
       image: value.image,
       file: value.file,
       selector: value.selector,
       from: destinationText,
       to: sourceText,
-    });
+    };
+    if (!isAhead(value, source, destination)) change.downgrade = true;
+    changes.push(change);
   }
   return changes;
 }
@@ -121,12 +149,16 @@ export function summarizeChanges(changes: ValueChange[]): string[] {
   for (const change of changes) byImage.set(change.image, [...(byImage.get(change.image) ?? []), change]);
   const lines: string[] = [];
   for (const [image, list] of byImage) {
-    const moves = new Set(list.map((c) => `${c.from} → ${c.to}`));
+    const moves = new Set(list.map((c) => `${c.from} → ${c.to}${c.downgrade ? ', a downgrade' : ''}`));
     if (moves.size === 1) {
       const files = list.length === 1 ? list[0]!.file : `${list.length} files`;
       lines.push(`${image} ${[...moves][0]} (${files})`);
     } else {
-      for (const c of list) lines.push(`${image} ${c.from} → ${c.to} (${c.file}, ${c.selector})`);
+      for (const c of list) {
+        lines.push(
+          `${image} ${c.from} → ${c.to} (${c.file}, ${c.selector}${c.downgrade ? ', a downgrade' : ''})`,
+        );
+      }
     }
   }
   return lines;

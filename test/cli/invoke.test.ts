@@ -115,7 +115,7 @@ describe('flowkeeper config', () => {
   it('validates the example configuration', async () => {
     const run = await runCli(['config', 'validate', fromRoot('examples/flowkeeper.yaml')]);
     expect(run).toMatchObject({ code: 0 });
-    expect(run.stdout).toContain('valid (2 images, 5 targets)');
+    expect(run.stdout).toContain('valid (2 images, 5 targets, branch flow on 1 repository)');
   });
 
   it('lists every problem of an invalid configuration with its path and exits 1', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatImage,
+  isAhead,
   stageValue,
   summarizeChanges,
   trackedFiles,
@@ -183,5 +184,47 @@ describe('formatImage', () => {
     expect(formatImage({ tag: '1.4.2', digest })).toBe('1.4.2@sha256:abababababab…');
     expect(formatImage({ digest })).toBe('sha256:abababababab…');
     expect(formatImage({})).toBe('(no tag)');
+  });
+});
+
+describe('isAhead', () => {
+  const [value] = trackedValues(
+    [
+      {
+        ecr: 'my-app',
+        update: [kustomize('dev')],
+        tags: { ordering: { kind: 'semver', range: '>=1.0.0', prerelease: false } },
+      },
+    ],
+    'manifests',
+    STAGES,
+  );
+  const at = (tag: string | undefined) =>
+    new Map([['base/kustomization.yaml', tag === undefined ? undefined : kustomization(tag)]]);
+
+  it('is ahead with a newer tag or where the destination has none, not with an older or equal one', () => {
+    if (!value) throw new Error('no tracked value');
+    const ahead = (source: string | undefined, destination: string | undefined) =>
+      isAhead(value, stageValue(value, at(source)), stageValue(value, at(destination)));
+    expect([
+      ahead('1.4.2', '1.4.1'),
+      ahead('1.4.2', undefined),
+      ahead('1.4.1', '1.4.2'),
+      ahead('1.4.2', '1.4.2'),
+    ]).toEqual([true, true, false, false]);
+    expect(ahead(undefined, '1.4.2')).toBe(false);
+  });
+
+  it('marks a promotion that would move a value back as a downgrade', () => {
+    if (!value) throw new Error('no tracked value');
+    const files = new Map([
+      ['dev', at('1.4.1')],
+      ['stg', at('1.4.2')],
+    ]);
+    const changes = valueChanges([value], files, 'dev', 'stg');
+    expect(changes).toEqual([expect.objectContaining({ from: '1.4.2', to: '1.4.1', downgrade: true })]);
+    expect(summarizeChanges(changes)).toEqual([
+      'my-app 1.4.2 → 1.4.1, a downgrade (base/kustomization.yaml)',
+    ]);
   });
 });
