@@ -48,7 +48,7 @@ export function promotionPullRequest(
     '',
     lines.length === 0
       ? 'No configured image changes; the promotion carries the other manifest changes only.'
-      : 'Images that change in ' + destination + ':',
+      : `Images that change in ${destination}:`,
     ...lines.map((line) => `- ${line}`),
   ].join('\n');
   return { title: `Promote ${source} → ${destination}`.slice(0, 150), description: truncate(body, 10240) };
