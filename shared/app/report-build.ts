@@ -53,7 +53,7 @@ export async function reportBuild(
   const superseded = supersededBy(context, pr);
   const flow = flowForRepository(deps.config, repositoryName);
   const validation = flow?.settings.validation;
-  const approves = validation !== undefined && validation.approve && validation.project === build.project;
+  const approves = validation?.approve === true && validation.project === build.project;
 
   let approval: { state: 'APPROVE' | 'REVOKE'; note: string } | undefined;
   if (approves && superseded === undefined && pr.status === 'OPEN') {
