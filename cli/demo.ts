@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '#adapters/git-cli.ts';
 import type { BumpResult } from '#app/bump-result.ts';
+import { loadConfigFile } from '#config/load-file.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { invokeFunction } from './invoke.ts';
 import { fromRoot } from './paths.ts';
 import { renderResult } from './render.ts';
+import { collectStatus, renderStatus } from './status.ts';
 
 const STEPS: { event: string; caption: string }[] = [
   {
@@ -55,6 +57,8 @@ export async function runDemo(options: { keep?: string; out?: (text: string) => 
       }),
     );
     out('\n');
+    out('\n── npx flowkeeper status: what each environment branch runs, and what waits to be promoted\n');
+    out(renderStatus(await collectStatus(await loadConfigFile(example.config))));
     if (options.keep) out(`\nKept in ${dir}\n`);
   } finally {
     if (!options.keep) await rm(dir, { recursive: true, force: true });

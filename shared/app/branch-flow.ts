@@ -55,7 +55,7 @@ export async function onReferenceEvent(event: ReferenceEvent, deps: FlowDeps): P
   if (flow === undefined) {
     return { eventId: event.id, actions: [{ type: 'skip', reason: noFlow(event.repositoryName) }] };
   }
-  if (event.kind !== 'referenceUpdated' && event.kind !== 'referenceCreated') {
+  if (!['referenceUpdated', 'referenceCreated', 'referenceDeleted'].includes(event.kind)) {
     return {
       eventId: event.id,
       actions: [{ type: 'skip', repository: flow.key, reason: `${event.kind} events are not checked` }],

@@ -18,6 +18,9 @@ export async function checkReferenceUpdate(
   flow: FlowRepository,
   deps: FlowDeps,
 ): Promise<FlowAction[]> {
+  if (event.referenceType === 'branch' && event.kind === 'referenceDeleted') {
+    return checkDeletion(event, flow, deps);
+  }
   if (event.referenceType !== 'branch' || event.commitId === undefined) {
     return [
       {
@@ -80,6 +83,56 @@ export async function checkReferenceUpdate(
     files,
   });
   return actions;
+}
+
+/** A deleted protected branch is reported like a direct push; history is never recreated for it. */
+async function checkDeletion(
+  event: ReferenceEvent,
+  flow: FlowRepository,
+  deps: FlowDeps,
+): Promise<FlowAction[]> {
+  const rules = {
+    ...flow.settings,
+    trustedPushers: [...flow.settings.trustedPushers, ...deps.trustedPushers],
+  };
+  const branch = event.referenceName;
+  const verdict = checkPush(rules, { branch, callerArn: event.callerArn, mergeOfAllowedPullRequest: false });
+  const subject = `${branch} deleted at ${event.oldCommitId?.slice(0, 12) ?? '(unknown)'}`;
+  if (verdict.ok) {
+    return [
+      {
+        type: 'check',
+        repository: flow.key,
+        subject,
+        allowed: true,
+        reason: `${branch} is not protected or the caller is trusted`,
+      },
+    ];
+  }
+  const who = event.callerArn ?? 'an unknown caller';
+  const restore =
+    event.oldCommitId === undefined
+      ? ''
+      : ` Recreate it at ${event.oldCommitId} if the deletion was a mistake.`;
+  const reason = `Protected branch ${branch} was deleted by ${who}, who is not a trusted pusher.${restore}`;
+  const alert = pushAlert({
+    repository: flow.key,
+    branch,
+    ...(event.oldCommitId === undefined ? {} : { oldCommit: event.oldCommitId }),
+    deleted: true,
+    ...(event.callerArn === undefined ? {} : { caller: event.callerArn }),
+    reason,
+    files: [],
+  });
+  if (!deps.dryRun) {
+    await deps
+      .alerts()
+      .publish({ ...alert, eventId: event.id, details: { repository: flow.key, branch, deleted: true } });
+  }
+  return [
+    { type: 'check', repository: flow.key, subject, allowed: false, reason },
+    { type: 'alert', repository: flow.key, branch, subject: alert.subject, files: [] },
+  ];
 }
 
 /** The merged pull request a merge push came from: merged into this branch, at this commit. */

@@ -106,7 +106,9 @@ export interface PushAlertInput {
   repository: string;
   branch: string;
   oldCommit?: string;
-  newCommit: string;
+  /** Absent when the branch was deleted. */
+  newCommit?: string;
+  deleted?: boolean;
   caller?: string;
   reason: string;
   files: string[];
@@ -120,16 +122,26 @@ export function pushAlert(input: PushAlertInput): { subject: string; message: st
     '',
     `Repository: ${input.repository}`,
     `Branch: ${input.branch}`,
-    `Commits: ${input.oldCommit ?? '(new branch)'} → ${input.newCommit}`,
+    input.deleted
+      ? `Deleted at: ${input.oldCommit ?? '(unknown commit)'}`
+      : `Commits: ${input.oldCommit ?? '(new branch)'} → ${input.newCommit ?? '(unknown)'}`,
     `Caller: ${input.caller ?? 'unknown (the event names no caller)'}`,
-    `Files changed (${input.files.length}):`,
-    ...shown.map((file) => `  ${file}`),
-    ...(more > 0 ? [`  … and ${more} more`] : []),
+    ...(input.deleted
+      ? []
+      : [
+          `Files changed (${input.files.length}):`,
+          ...shown.map((file) => `  ${file}`),
+          ...(more > 0 ? [`  … and ${more} more`] : []),
+        ]),
     '',
     'Flowkeeper never rewrites history: review the change and revert it through a pull request if it should not be there.',
   ].join('\n');
   return {
-    subject: `Direct push to protected ${input.branch} in ${input.repository}`.slice(0, 100),
+    subject:
+      `${input.deleted ? 'Protected branch deleted:' : 'Direct push to protected'} ${input.branch} in ${input.repository}`.slice(
+        0,
+        100,
+      ),
     message,
   };
 }

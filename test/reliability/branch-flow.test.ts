@@ -419,3 +419,31 @@ describe('a branch update', () => {
     expect(alert?.message).toContain('app/kustomization.yaml');
   });
 });
+
+describe('a branch deletion', () => {
+  it('alerts when a protected branch is deleted, with the commit to recreate it at', async () => {
+    const repo = await flowRepository();
+    const old = await headOf(developer, repo.name, 'stg');
+    await stack.drainAlerts(0);
+    const [deleted, feature] = await repo.invoke([
+      referenceEvent('referenceDeleted', {
+        repositoryName: repo.name,
+        branch: 'stg',
+        oldCommitId: old,
+        callerArn: 'arn:aws:iam::111122223333:user/alice',
+      }),
+      referenceEvent('referenceDeleted', {
+        repositoryName: repo.name,
+        branch: 'feature/done',
+        oldCommitId: old,
+        callerArn: 'arn:aws:iam::111122223333:user/alice',
+      }),
+    ]);
+    expect(flowActions(deleted).map((a) => a.type)).toEqual(['check', 'alert']);
+    expect(flowActions(feature)).toEqual([expect.objectContaining({ type: 'check', allowed: true })]);
+    const alerts = await stack.drainAlerts(2);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.subject).toBe('Protected branch deleted: stg in manifests');
+    expect(alerts[0]?.message).toContain(`Recreate it at ${old}`);
+  });
+});
