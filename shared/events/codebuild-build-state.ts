@@ -1,5 +1,12 @@
 import { EventError } from '#domain/errors.ts';
-import { type Envelope, isRecord, optionalString, parseEnvelope, requireString } from './envelope.ts';
+import {
+  type Envelope,
+  isRecord,
+  optionalString,
+  parseEnvelope,
+  requireKind,
+  requireString,
+} from './envelope.ts';
 
 export const BUILD_STATE_CHANGE = 'CodeBuild Build State Change';
 
@@ -68,11 +75,7 @@ export function parseBuildStateEvent(event: unknown): BuildStateEvent {
 }
 
 export function fromEnvelope(envelope: Envelope): BuildStateEvent {
-  if (envelope.source !== 'aws.codebuild' || envelope.detailType !== BUILD_STATE_CHANGE) {
-    throw new EventError(
-      `event: expected source "aws.codebuild" and detail-type "${BUILD_STATE_CHANGE}", got "${envelope.source}" / "${envelope.detailType}"`,
-    );
-  }
+  requireKind(envelope, 'aws.codebuild', BUILD_STATE_CHANGE);
   const { detail } = envelope;
   const buildArn = requireString(detail, 'build-id', 'detail');
   if (buildArnParts(buildArn) === undefined) {

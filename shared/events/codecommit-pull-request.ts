@@ -1,6 +1,6 @@
 import { branchName } from '#domain/branch-globs.ts';
 import { EventError } from '#domain/errors.ts';
-import { type Envelope, optionalString, parseEnvelope, requireString } from './envelope.ts';
+import { type Envelope, optionalString, parseEnvelope, requireKind, requireString } from './envelope.ts';
 
 export const PULL_REQUEST_STATE_CHANGE = 'CodeCommit Pull Request State Change';
 
@@ -62,11 +62,7 @@ export function parsePullRequestEvent(event: unknown): PullRequestEvent {
 }
 
 export function fromEnvelope(envelope: Envelope): PullRequestEvent {
-  if (envelope.source !== 'aws.codecommit' || envelope.detailType !== PULL_REQUEST_STATE_CHANGE) {
-    throw new EventError(
-      `event: expected source "aws.codecommit" and detail-type "${PULL_REQUEST_STATE_CHANGE}", got "${envelope.source}" / "${envelope.detailType}"`,
-    );
-  }
+  requireKind(envelope, 'aws.codecommit', PULL_REQUEST_STATE_CHANGE);
   const { detail } = envelope;
   const pullRequestId = requireString(detail, 'pullRequestId', 'detail');
   if (!isPullRequestId(pullRequestId)) {

@@ -1,6 +1,6 @@
 import { EventError } from '#domain/errors.ts';
 import { isCommitId, isIdentityArn } from './codecommit-pull-request.ts';
-import { type Envelope, optionalString, parseEnvelope, requireString } from './envelope.ts';
+import { type Envelope, optionalString, parseEnvelope, requireKind, requireString } from './envelope.ts';
 
 export const REPOSITORY_STATE_CHANGE = 'CodeCommit Repository State Change';
 
@@ -33,11 +33,7 @@ export function parseReferenceEvent(event: unknown): ReferenceEvent {
 }
 
 export function fromEnvelope(envelope: Envelope): ReferenceEvent {
-  if (envelope.source !== 'aws.codecommit' || envelope.detailType !== REPOSITORY_STATE_CHANGE) {
-    throw new EventError(
-      `event: expected source "aws.codecommit" and detail-type "${REPOSITORY_STATE_CHANGE}", got "${envelope.source}" / "${envelope.detailType}"`,
-    );
-  }
+  requireKind(envelope, 'aws.codecommit', REPOSITORY_STATE_CHANGE);
   const { detail } = envelope;
   const kind = requireString(detail, 'event', 'detail');
   if (kind === 'unreferencedMergeCommitCreated') {

@@ -1,6 +1,6 @@
 import { EventError } from '#domain/errors.ts';
 import { isValidDigest, isValidTag } from '#domain/image-reference.ts';
-import { type Envelope, optionalString, parseEnvelope, requireString } from './envelope.ts';
+import { type Envelope, optionalString, parseEnvelope, requireKind, requireString } from './envelope.ts';
 
 /** An `ECR Image Action` event, validated. Detail keys arrive kebab-case. */
 export interface EcrImageAction {
@@ -23,11 +23,7 @@ export function parseEcrImageAction(event: unknown): EcrImageAction {
 }
 
 export function fromEnvelope(envelope: Envelope): EcrImageAction {
-  if (envelope.source !== 'aws.ecr' || envelope.detailType !== ECR_IMAGE_ACTION) {
-    throw new EventError(
-      `event: expected source "aws.ecr" and detail-type "${ECR_IMAGE_ACTION}", got "${envelope.source}" / "${envelope.detailType}"`,
-    );
-  }
+  requireKind(envelope, 'aws.ecr', ECR_IMAGE_ACTION);
   const { detail } = envelope;
   const tag = optionalString(detail, 'image-tag', 'detail');
   const digest = optionalString(detail, 'image-digest', 'detail');

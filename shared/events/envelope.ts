@@ -29,6 +29,15 @@ export function parseEnvelope(event: unknown): Envelope {
   };
 }
 
+/** Throws unless the envelope is the event kind a parser reads. */
+export function requireKind(envelope: Envelope, source: string, detailType: string): void {
+  if (envelope.source !== source || envelope.detailType !== detailType) {
+    throw new EventError(
+      `event: expected source "${source}" and detail-type "${detailType}", got "${envelope.source}" / "${envelope.detailType}"`,
+    );
+  }
+}
+
 export function requireString(record: Record<string, unknown>, key: string, where: string): string {
   const value = record[key];
   if (value === undefined || value === null) throw new EventError(`${where}.${key}: missing`);

@@ -12,6 +12,7 @@ import {
   mergeFastForward,
   openPullRequest,
   openPullRequests,
+  promotionChain,
   pullRequestFields,
   pullRequestStatus,
   pushFiles,
@@ -20,9 +21,6 @@ import { type Stack, startStack } from './support/stack.ts';
 
 // BranchFlowFunction as Lambda runs it (the bundle, in fresh processes) against the CodeCommit and
 // CodeBuild emulators, with a developer and Flowkeeper as two different identities.
-
-const kustomization = (tag: string) =>
-  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: my-app\n    newTag: "${tag}"\n`;
 
 let stack: Stack;
 let developer: CodeCommitClient;
@@ -44,47 +42,16 @@ interface FlowOptions {
   trustedPushers?: string[];
 }
 
-/** A repository with dev, stg and main holding `tags`, and the configuration of its flow. */
-async function flowRepository(
-  options: FlowOptions = {},
-  tags = { dev: '1.4.2', stg: '1.4.1', main: '1.4.0' },
-) {
+/** A promotion chain dev → stg → main and the configuration of its flow. */
+async function flowRepository(options: FlowOptions = {}) {
   repositories += 1;
   const name = `flow-${repositories}`;
-  // main ← stg ← dev, each one commit ahead of the stage after it, as a promotion chain is.
-  await stack.codecommit.createRepository(name, {
-    main: { 'app/kustomization.yaml': kustomization(tags.main) },
-  });
-  await pushFiles(developer, name, 'stg', { 'app/kustomization.yaml': kustomization(tags.stg) }, 'main');
-  await pushFiles(developer, name, 'dev', { 'app/kustomization.yaml': kustomization(tags.dev) }, 'stg');
   const configParameter = `/reliability/branch-flow/${name}`;
-  await stack.putConfig(configParameter, {
-    repositories: { manifests: { provider: 'codecommit', name } },
-    images: [
-      {
-        ecr: 'my-app',
-        tags: { semver: '>=1.0.0' },
-        update: [
-          {
-            repository: 'manifests',
-            branch: 'dev',
-            file: 'app/kustomization.yaml',
-            kind: 'kustomize',
-            image: 'my-app',
-          },
-        ],
-      },
-    ],
-    flow: {
-      manifests: {
-        promotion: ['dev', 'stg', 'main'],
-        allow: [{ from: 'feature/*', to: 'dev' }],
-        trustedPushers: options.trustedPushers ?? [],
-        onViolation: options.onViolation ?? 'close',
-        openPromotionPullRequest: true,
-        ...(options.validation ? { validation: { project: 'manifests-validate', approve: true } } : {}),
-      },
-    },
+  await promotionChain(stack, developer, name, configParameter, {
+    trustedPushers: options.trustedPushers ?? [],
+    onViolation: options.onViolation ?? 'close',
+    openPromotionPullRequest: true,
+    ...(options.validation ? { validation: { project: 'manifests-validate', approve: true } } : {}),
   });
   const env = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
   const invoke = (events: unknown[], concurrency = 1) =>

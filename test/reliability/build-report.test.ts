@@ -14,6 +14,7 @@ import {
   mergeFastForward,
   openPullRequest,
   openPullRequests,
+  promotionChain,
   pullRequestFields,
   pushFiles,
 } from './support/pull-requests.ts';
@@ -24,8 +25,6 @@ import { type Stack, startStack } from './support/stack.ts';
 // the result on the pull request and approves or revokes the revision that was built.
 
 const PROJECT = 'manifests-validate';
-const kustomization = (tag: string) =>
-  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: my-app\n    newTag: "${tag}"\n`;
 
 let stack: Stack;
 let developer: CodeCommitClient;
@@ -45,38 +44,11 @@ afterAll(async () => {
 async function validatedRepository(onViolation: 'close' | 'revoke-approval' = 'close') {
   repositories += 1;
   const name = `report-${repositories}`;
-  await stack.codecommit.createRepository(name, {
-    main: { 'app/kustomization.yaml': kustomization('1.4.0') },
-  });
-  await pushFiles(developer, name, 'stg', { 'app/kustomization.yaml': kustomization('1.4.1') }, 'main');
-  await pushFiles(developer, name, 'dev', { 'app/kustomization.yaml': kustomization('1.4.2') }, 'stg');
   const configParameter = `/reliability/build-report/${name}`;
-  await stack.putConfig(configParameter, {
-    repositories: { manifests: { provider: 'codecommit', name } },
-    images: [
-      {
-        ecr: 'my-app',
-        tags: { semver: '>=1.0.0' },
-        update: [
-          {
-            repository: 'manifests',
-            branch: 'dev',
-            file: 'app/kustomization.yaml',
-            kind: 'kustomize',
-            image: 'my-app',
-          },
-        ],
-      },
-    ],
-    flow: {
-      manifests: {
-        promotion: ['dev', 'stg', 'main'],
-        allow: [{ from: 'feature/*', to: 'dev' }],
-        onViolation,
-        openPromotionPullRequest: true,
-        validation: { project: PROJECT, approve: true },
-      },
-    },
+  await promotionChain(stack, developer, name, configParameter, {
+    onViolation,
+    openPromotionPullRequest: true,
+    validation: { project: PROJECT, approve: true },
   });
   const flowEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
   const reportEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.approver });

@@ -159,3 +159,46 @@ export function flowActions(outcome: Outcome | undefined): FlowAction[] {
   if (result.error) throw new Error(`event rejected: ${result.error.type}: ${result.error.message}`);
   return result.actions;
 }
+
+const kustomization = (tag: string) =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: my-app\n    newTag: "${tag}"\n`;
+
+/**
+ * CodeCommit repository `name` whose stages dev → stg → main hold my-app 1.4.2, 1.4.1 and 1.4.0 in
+ * `app/kustomization.yaml` (main ← stg ← dev, each one commit ahead of the next stage, as a
+ * promotion chain is), and a configuration at `configParameter` with `flow` as its branch flow.
+ */
+export async function promotionChain(
+  stack: Stack,
+  developer: CodeCommitClient,
+  name: string,
+  configParameter: string,
+  flow: Record<string, unknown>,
+): Promise<void> {
+  await stack.codecommit.createRepository(name, {
+    main: { 'app/kustomization.yaml': kustomization('1.4.0') },
+  });
+  await pushFiles(developer, name, 'stg', { 'app/kustomization.yaml': kustomization('1.4.1') }, 'main');
+  await pushFiles(developer, name, 'dev', { 'app/kustomization.yaml': kustomization('1.4.2') }, 'stg');
+  await stack.putConfig(configParameter, {
+    repositories: { manifests: { provider: 'codecommit', name } },
+    images: [
+      {
+        ecr: 'my-app',
+        tags: { semver: '>=1.0.0' },
+        update: [
+          {
+            repository: 'manifests',
+            branch: 'dev',
+            file: 'app/kustomization.yaml',
+            kind: 'kustomize',
+            image: 'my-app',
+          },
+        ],
+      },
+    ],
+    flow: {
+      manifests: { promotion: ['dev', 'stg', 'main'], allow: [{ from: 'feature/*', to: 'dev' }], ...flow },
+    },
+  });
+}
