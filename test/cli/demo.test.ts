@@ -17,6 +17,8 @@ describe('demo', () => {
     expect(output).toMatch(/\(stg\) my-app 1\.4\.1 → 1\.4\.2 \(stg\)/);
     expect(output).toContain('manifests: dev → stg → main');
     expect(output).toMatch(/my-app\s+base\/kustomization\.yaml\s+1\.4\.1\s+1\.4\.2\s+1\.4\.1\s+stg → main/);
-    expect(output).toMatch(/my-app-dev\s+overlays\/dev\/kustomization\.yaml\s+dev-20260301093000-3f2a9c1\s+dev-20260228170000-1a2b3c4\s+dev-20260228170000-1a2b3c4\s+dev → stg/);
+    expect(output).toMatch(
+      /my-app-dev\s+overlays\/dev\/kustomization\.yaml\s+dev-20260301093000-3f2a9c1\s+dev-20260228170000-1a2b3c4\s+dev-20260228170000-1a2b3c4\s+dev → stg/,
+    );
   });
 });
