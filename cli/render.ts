@@ -1,5 +1,6 @@
 import type { BumpAction } from '#app/bump-result.ts';
 import type { FlowAction } from '#app/flow-result.ts';
+import type { MirrorAction } from '#app/mirror-result.ts';
 
 export interface RenderedResult {
   text: string;
@@ -15,13 +16,16 @@ export function renderResult(result: unknown): RenderedResult {
     const message = String(result.error.message);
     return { text: '', rejected: `${String(result.error.type)}: ${message}` };
   }
-  const actions = Array.isArray(result.actions) ? (result.actions as (BumpAction | FlowAction)[]) : [];
+  const actions = Array.isArray(result.actions)
+    ? (result.actions as (BumpAction | FlowAction | MirrorAction)[])
+    : [];
   for (const action of actions) lines.push(...renderAction(action));
   if (actions.length === 0) lines.push('nothing to do');
   return { text: `${lines.join('\n')}\n` };
 }
 
-function renderAction(action: BumpAction | FlowAction): string[] {
+function renderAction(action: BumpAction | FlowAction | MirrorAction): string[] {
+  if (isMirrorAction(action)) return renderMirrorAction(action);
   if (isFlowAction(action)) return renderFlowAction(action);
   const where = 'branch' in action && action.branch ? `${action.repository}/${action.branch}` : '';
   switch (action.type) {
@@ -52,13 +56,55 @@ function renderAction(action: BumpAction | FlowAction): string[] {
   }
 }
 
-const FLOW_TYPES = new Set(['check', 'comment', 'close', 'approval', 'build', 'promotion', 'alert']);
+const FLOW_TYPES = new Set([
+  'check',
+  'comment',
+  'close',
+  'approval',
+  'build',
+  'promotion',
+  'alert',
+  'status',
+]);
 
-function isFlowAction(action: BumpAction | FlowAction): action is Exclude<FlowAction, { type: 'skip' }> {
+const MIRROR_TYPES = new Set(['mirror', 'sync', 'adopt']);
+
+function isMirrorAction(
+  action: BumpAction | FlowAction | MirrorAction,
+): action is Extract<MirrorAction, { type: 'mirror' | 'sync' | 'adopt' }> {
+  return MIRROR_TYPES.has(action.type);
+}
+
+function renderMirrorAction(action: Extract<MirrorAction, { type: 'mirror' | 'sync' | 'adopt' }>): string[] {
+  switch (action.type) {
+    case 'mirror':
+      return [
+        `mirror ${action.gitlab} → ${action.codecommit} ${action.branch}: ${action.state}` +
+          (action.state === 'in-sync'
+            ? ''
+            : ` (${action.behind} behind, ${action.ahead} only on CodeCommit, lag ${action.lagSeconds}s)`),
+      ];
+    case 'sync':
+      return [
+        `${action.dryRun ? 'dry run: would start' : 'started'} the push mirror ${action.gitlab} → ${action.codecommit}${action.mirrorId === undefined ? '' : ` (mirror ${action.mirrorId})`}`,
+      ];
+    case 'adopt':
+      return [
+        `${action.dryRun ? 'dry run: would adopt' : 'adopted'} onto ${action.gitlab}/${action.branch}:`,
+        ...action.commits.map((c) => `  ${c.from.slice(0, 12)} → ${c.to?.slice(0, 12) ?? '(no change)'}`),
+      ];
+  }
+}
+
+function isFlowAction(
+  action: BumpAction | FlowAction | MirrorAction,
+): action is Exclude<FlowAction, { type: 'skip' }> | Extract<MirrorAction, { type: 'alert' }> {
   return FLOW_TYPES.has(action.type);
 }
 
-function renderFlowAction(action: Exclude<FlowAction, { type: 'skip' }>): string[] {
+function renderFlowAction(
+  action: Exclude<FlowAction, { type: 'skip' }> | Extract<MirrorAction, { type: 'alert' }>,
+): string[] {
   const dry = 'dryRun' in action && action.dryRun ? 'dry run: would ' : '';
   const pr = 'pullRequestId' in action && action.pullRequestId ? `pull request ${action.pullRequestId}` : '';
   switch (action.type) {
@@ -85,7 +131,14 @@ function renderFlowAction(action: Exclude<FlowAction, { type: 'skip' }>): string
         ...action.changes.map((c) => `  ${c.image}  ${c.file}  ${c.from} → ${c.to}`),
       ];
     case 'alert':
-      return [`alert: ${action.subject}`, ...action.files.map((file) => `  ${file}`)];
+      return [
+        `alert: ${action.subject}`,
+        ...('files' in action ? action.files : []).map((file) => `  ${file}`),
+      ];
+    case 'status':
+      return [
+        `${dry}GitLab status ${action.name} ${action.state} on ${action.repository}@${action.commitId.slice(0, 12)}: ${action.outcome}`,
+      ];
   }
 }
 

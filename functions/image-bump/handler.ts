@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { applyScan } from '#app/apply-scan.ts';
 import { bumpImage } from '#app/bump-image.ts';
+import { withMirrorSync } from '#app/sync-after-commit.ts';
 import { EventError } from '#domain/errors.ts';
 import { ECR_IMAGE_ACTION, fromEnvelope as imageAction } from '#events/ecr-image-action.ts';
 import { ECR_IMAGE_SCAN, INSPECTOR2_SCAN, fromEnvelope as imageScan } from '#events/ecr-image-scan.ts';
@@ -22,12 +23,14 @@ const bump = (event: unknown) =>
     switch (envelope.detailType) {
       case ECR_IMAGE_ACTION: {
         const action = imageAction(envelope);
-        return bumpImage(action, await container.deps());
+        const result = await bumpImage(action, await container.deps());
+        return withMirrorSync(result, container.mirrorDeps, container.logger);
       }
       case ECR_IMAGE_SCAN:
       case INSPECTOR2_SCAN: {
         const scan = imageScan(envelope);
-        return applyScan(scan, await container.deps());
+        const result = await applyScan(scan, await container.deps());
+        return withMirrorSync(result, container.mirrorDeps, container.logger);
       }
       default:
         throw new EventError(

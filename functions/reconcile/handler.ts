@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { reconcile } from '#app/reconcile.ts';
+import { syncAfterCommits } from '#app/sync-after-commit.ts';
 import { parseEnvelope } from '#events/envelope.ts';
 import { isPermanent } from '#runtime/classify-error.ts';
 import { createContainer } from '#runtime/container.ts';
@@ -34,7 +35,12 @@ const run = (event: unknown) =>
         details: { ecr: image.ecr },
       });
     }
-    return result;
+    const commits = result.images.flatMap((image) => image.actions);
+    if (!commits.some((action) => action.type === 'commit')) return result;
+    return {
+      ...result,
+      mirrorSync: await syncAfterCommits(commits, await container.mirrorDeps(), container.logger),
+    };
   });
 
 export const handler = middy(run).use(injectLambdaContext(container.logger, { resetKeys: true }));

@@ -1,6 +1,11 @@
 import type { GitHost } from '#app/git-host.ts';
+import type { MirrorPrimary, MirrorReplica } from '#app/mirror-hosts.ts';
 import type { Config, RepositoryConfig } from '#config/types.ts';
+import { FlowkeeperError } from '#domain/errors.ts';
 import { createCodeCommitGitHost } from './codecommit-git-host.ts';
+import { createCodeCommitMirrorReplica } from './codecommit-mirror-replica.ts';
+import { createGitLabGitHost } from './gitlab-git-host.ts';
+import { describeTokenSource, tokenProvider } from './gitlab-token.ts';
 import { createLocalGitHost } from './local-git-host.ts';
 
 /** The git host behind each configured repository key, created once per configuration. */
@@ -27,5 +32,68 @@ export function createGitHost(settings: RepositoryConfig): GitHost {
         repositoryName: settings.name,
         ...(settings.region ? { region: settings.region } : {}),
       });
+    case 'gitlab':
+      return createGitLabGitHost({
+        url: settings.url,
+        project: settings.project,
+        token: tokenProvider(settings.token),
+        tokenSource: describeTokenSource(settings.token),
+      });
   }
+}
+
+export interface MirrorHosts {
+  /** The GitLab project configured under `key`. */
+  primary(key: string): MirrorPrimary;
+  /** The CodeCommit repository configured under `key`. */
+  replica(key: string): MirrorReplica;
+}
+
+/** Both sides of the configured mirrors, each created once per configuration. */
+export function mirrorHostsFor(config: Config): MirrorHosts {
+  const primaries = new Map<string, MirrorPrimary>();
+  const replicas = new Map<string, MirrorReplica>();
+  const settingsOf = (key: string): RepositoryConfig => {
+    const settings = config.repositories[key];
+    if (!settings) throw new FlowkeeperError(`repository ${key} is not configured`);
+    return settings;
+  };
+  return {
+    primary(key) {
+      let primary = primaries.get(key);
+      if (!primary) {
+        const settings = settingsOf(key);
+        if (settings.provider !== 'gitlab') {
+          throw new FlowkeeperError(
+            `repository ${key} is a ${settings.provider} repository; the primary of a mirror must be a GitLab project (provider: gitlab)`,
+          );
+        }
+        primary = createGitLabGitHost({
+          url: settings.url,
+          project: settings.project,
+          token: tokenProvider(settings.token),
+          tokenSource: describeTokenSource(settings.token),
+        });
+        primaries.set(key, primary);
+      }
+      return primary;
+    },
+    replica(key) {
+      let replica = replicas.get(key);
+      if (!replica) {
+        const settings = settingsOf(key);
+        if (settings.provider !== 'codecommit') {
+          throw new FlowkeeperError(
+            `repository ${key} is a ${settings.provider} repository; the mirror of a GitLab project must be a CodeCommit repository (provider: codecommit)`,
+          );
+        }
+        replica = createCodeCommitMirrorReplica({
+          repositoryName: settings.name,
+          ...(settings.region ? { region: settings.region } : {}),
+        });
+        replicas.set(key, replica);
+      }
+      return replica;
+    },
+  };
 }

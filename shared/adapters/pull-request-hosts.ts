@@ -13,7 +13,7 @@ export function pullRequestHostsFor(config: Config): (repository: string) => Pul
       if (!settings) throw new Error(`repository ${repository} is not configured`);
       if (settings.provider !== 'codecommit') {
         throw new FlowkeeperError(
-          `repository ${repository} is a ${settings.provider} repository (${settings.path}); pull requests need a CodeCommit repository (provider: codecommit)`,
+          `repository ${repository} is a ${settings.provider} repository (${settings.provider === 'local' ? settings.path : `${settings.url}/${settings.project}`}); the branch flow's pull requests need a CodeCommit repository (provider: codecommit)`,
         );
       }
       host = createCodeCommitPullRequestHost({

@@ -2,6 +2,7 @@ import type { Config, FlowSettings } from '#config/types.ts';
 import type { AlertSink } from './alert-sink.ts';
 import type { BuildStarter } from './build-starter.ts';
 import type { GitHost } from './git-host.ts';
+import type { MirrorPrimary } from './mirror-hosts.ts';
 import type { PullRequestHost } from './pull-request-host.ts';
 
 /** What branch-flow enforcement and build reporting need from the outside world. */
@@ -11,6 +12,8 @@ export interface FlowDeps {
   pullRequestsFor: (repository: string) => PullRequestHost;
   builds: () => BuildStarter;
   alerts: () => AlertSink;
+  /** The GitLab side of a mirror pair (commit statuses); absent where no GitLab is configured. */
+  mirrorPrimary?: (repository: string) => MirrorPrimary;
   /** Trusted for every repository: Flowkeeper's own committer identity. */
   trustedPushers: string[];
   dryRun?: boolean;

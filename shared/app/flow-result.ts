@@ -14,6 +14,7 @@ export type FlowAction =
   | BuildAction
   | PromotionAction
   | AlertAction
+  | StatusAction
   | FlowSkipAction;
 
 interface PullRequestScope {
@@ -74,6 +75,18 @@ export interface AlertAction {
   branch: string;
   subject: string;
   files: string[];
+}
+
+/** A GitLab commit status posted for a build. */
+export interface StatusAction {
+  type: 'status';
+  /** Key of the GitLab repository. */
+  repository: string;
+  commitId: string;
+  name: string;
+  state: string;
+  /** `created`, `unchanged` (already in that state) or `dry run`. */
+  outcome: string;
 }
 
 export interface FlowSkipAction {

@@ -59,7 +59,10 @@ export type GitHostErrorCode =
   | 'NotText'
   | 'WorkingTreeDirty'
   | 'CommitNotFound'
-  | 'PullRequestNotFound';
+  | 'PullRequestNotFound'
+  | 'MirrorNotFound'
+  /** The host refused the credentials (401) or their scope (403). */
+  | 'AccessDenied';
 
 export class GitHostError extends Error {
   override name = 'GitHostError';

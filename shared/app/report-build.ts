@@ -1,11 +1,13 @@
 import { buildComment } from '#domain/flow-messages.ts';
 import { checkPullRequest } from '#domain/flow-rules.ts';
 import {
+  type BuildPullRequestContext,
   buildConsoleLink,
   buildDuration,
   readPullRequestContext,
 } from '#events/build-pull-request-context.ts';
 import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
+import { gitLabTarget, postBuildStatus } from './build-status.ts';
 import { comment } from './check-pull-request.ts';
 import { type FlowDeps, flowForRepository, repositoryKeyFor } from './flow-deps.ts';
 import type { FlowAction, FlowResult } from './flow-result.ts';
@@ -15,10 +17,11 @@ import type { PullRequest } from './pull-request-host.ts';
 const FAILURES = new Set(['FAILED', 'FAULT', 'STOPPED', 'TIMED_OUT']);
 
 /**
- * A CodeBuild build changed state. Builds that carry pull-request context get a comment with the
- * project, status, duration and a link to the build; the validation project of a flow approves the
- * built revision on success and revokes on failure. A result for a superseded revision is reported
- * as such and never approves.
+ * A CodeBuild build changed state. A build of a GitLab project (directly, or through its CodeCommit
+ * push mirror) gets a commit status on the built commit. Builds that carry pull-request context get
+ * a comment with the project, status, duration and a link to the build; the validation project of
+ * a flow approves the built revision on success and revokes on failure. A result for a superseded
+ * revision is reported as such and never approves. Other builds are ignored with the reason.
  */
 export async function reportBuild(
   build: BuildStateEvent,
@@ -26,14 +29,33 @@ export async function reportBuild(
   logger?: Logger,
 ): Promise<FlowResult> {
   const result: FlowResult = { eventId: build.id, actions: [] };
+  const gitlab = gitLabTarget(build, deps.config);
+  if (gitlab.target && deps.mirrorPrimary) {
+    result.actions.push(
+      await postBuildStatus(build, gitlab.target, deps.mirrorPrimary(gitlab.target.repository), deps.dryRun),
+    );
+  }
   const { context, problems } = readPullRequestContext(build);
   if (context === undefined) {
+    if (result.actions.length > 0) return result;
     const unusable = problems.length === 0 ? '' : `; ignored: ${problems.join('; ')}`;
-    const reason = `build ${build.buildArn} of ${build.project} carries no pull-request context (no PULL_REQUEST_ID variable nor pr/<n> source version${unusable})`;
+    const reason = `build ${build.buildArn} of ${build.project} carries no pull-request context (no PULL_REQUEST_ID variable nor pr/<n> source version${unusable}), and ${gitlab.reason}`;
     logger?.info('build ignored', { reason });
     result.actions.push({ type: 'skip', reason });
     return result;
   }
+  result.actions.push(...(await reportOnPullRequest(build, context, problems, deps, logger)));
+  return result;
+}
+
+async function reportOnPullRequest(
+  build: BuildStateEvent,
+  context: BuildPullRequestContext,
+  problems: string[],
+  deps: FlowDeps,
+  logger: Logger | undefined,
+): Promise<FlowAction[]> {
+  const result: { actions: FlowAction[] } = { actions: [] };
   for (const problem of problems) logger?.warn('build context value ignored', { problem });
   const repositoryName = context.repositoryName;
   const key = repositoryName === undefined ? undefined : repositoryKeyFor(deps.config, repositoryName);
@@ -44,7 +66,7 @@ export async function reportBuild(
         : `repository ${repositoryName} of pull request ${context.pullRequestId} is not configured`;
     logger?.info('build ignored', { reason });
     result.actions.push({ type: 'skip', reason, pullRequestId: context.pullRequestId });
-    return result;
+    return result.actions;
   }
 
   const host = deps.pullRequestsFor(key);
@@ -87,7 +109,7 @@ export async function reportBuild(
   });
   result.actions.push(await comment(host, pr, content, build.id, scope, deps.dryRun));
   if (approval !== undefined) result.actions.push(await approve(deps, key, pr, approval.state));
-  return result;
+  return result.actions;
 }
 
 async function approve(

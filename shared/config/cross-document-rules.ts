@@ -1,8 +1,8 @@
 /**
- * Rules that relate one part of the document to another: images or flow present, references to
- * defined repositories, ECR repositories configured twice, targets that write the same value,
- * relative local paths without a file to resolve them against. They run on the raw input, next to
- * the schema.
+ * Rules that relate one part of the document to another: images, flow or mirrors present,
+ * references to defined repositories, ECR repositories configured twice, targets that write the same
+ * value, relative local paths without a file to resolve them against. They run on the raw input,
+ * next to the schema; the rules of mirrors are in `mirror-rules.ts`.
  */
 import { isAbsolute } from 'node:path';
 import { formatPath, type Issue, isRecord } from '#config/issue-list.ts';
@@ -26,6 +26,12 @@ const sortedJson = (value: unknown): string =>
     isRecord(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
+/** The message for a reference to a repository the document does not define. */
+export function unknownRepository(name: string, names: readonly string[]): string {
+  const known = names.length > 0 ? `known: ${names.join(', ')}` : 'none is defined';
+  return `unknown repository ${JSON.stringify(name)}; ${known}`;
+}
+
 export function crossReferenceIssues(
   input: Record<string, unknown>,
   baseDirectory: string | undefined,
@@ -46,16 +52,14 @@ export function crossReferenceIssues(
     }
   }
 
-  if (input.images === undefined && input.flow === undefined) {
+  if (input.images === undefined && input.flow === undefined && input.mirrors === undefined) {
     issues.push({
       path: ['images'],
-      message: 'required: list at least one image, or configure the branch flow of a repository under flow',
+      message:
+        'required: list at least one image, configure the branch flow of a repository under flow, ' +
+        'or mirror a GitLab project under mirrors',
     });
   }
-  const unknownRepository = (name: string, names: string[]): string => {
-    const known = names.length > 0 ? `known: ${names.join(', ')}` : 'none is defined';
-    return `unknown repository ${JSON.stringify(name)}; ${known}`;
-  };
   if (isRecord(input.flow) && repositoryNames) {
     for (const name of Object.keys(input.flow)) {
       if (!repositoryNames.includes(name)) {

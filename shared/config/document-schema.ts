@@ -1,11 +1,12 @@
 /**
- * The whole configuration document: repositories, commit settings, one rule per ECR repository and
- * the branch flow of repositories.
+ * The whole configuration document: repositories, commit settings, one rule per ECR repository, the
+ * branch flow of repositories and the GitLab → CodeCommit mirrors.
  */
 import * as z from 'zod';
 import { commit } from '#config/commit-schema.ts';
 import { fileTargets } from '#config/file-target-schemas.ts';
 import { flow } from '#config/flow-schema.ts';
+import { mirrors } from '#config/mirrors-schema.ts';
 import { repositories } from '#config/repositories-schema.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 import { parameterTarget } from '#config/ssm-target-schema.ts';
@@ -64,16 +65,19 @@ export const configSchema = closedObject(
         title: 'Images',
         description:
           'One rule per ECR repository; list the targets of a repository under one entry. A document ' +
-          'needs `images`, `flow`, or both.',
+          'needs `images`, `flow` or `mirrors`.',
       })
       .default([]),
     flow,
+    mirrors,
   },
   'an object with repositories and images',
 ).meta({
   title: 'Flowkeeper configuration',
-  description: 'Which images are followed, which manifests they update, and how branches may change.',
-  anyOf: [{ required: ['images'] }, { required: ['flow'] }],
+  description:
+    'Which images are followed, which manifests they update, how branches may change, and which ' +
+    'mirrors are kept true.',
+  anyOf: [{ required: ['images'] }, { required: ['flow'] }, { required: ['mirrors'] }],
 });
 
 type AssignableTo<T extends U, U> = T;

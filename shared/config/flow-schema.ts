@@ -131,7 +131,7 @@ export const flow = z
     title: 'Branch flows',
     description:
       'Branch-flow rules by repository (a name defined under `repositories`). A document needs `images`, ' +
-      '`flow`, or both.',
+      '`flow` or `mirrors`.',
     minProperties: 1,
   })
   .default({});

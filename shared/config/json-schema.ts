@@ -8,6 +8,13 @@ export const EXAMPLE_CONFIG = {
   repositories: {
     manifests: { provider: 'codecommit', name: 'app-manifests' },
     local: { provider: 'local', path: './manifests-repo' },
+    'gitlab-manifests': {
+      provider: 'gitlab',
+      url: 'https://gitlab.example.com',
+      project: 'platform/app-manifests',
+      token: { ssm: '/flowkeeper/gitlab-token' },
+    },
+    'manifests-mirror': { provider: 'codecommit', name: 'platform-app-manifests' },
   },
   commit: { author: { name: 'Flowkeeper', email: 'flowkeeper@noreply.local' }, maxAttempts: 5 },
   images: [
@@ -59,12 +66,22 @@ export const EXAMPLE_CONFIG = {
       validation: { project: 'manifests-validate', approve: true },
     },
   },
+  mirrors: [
+    {
+      gitlab: 'gitlab-manifests',
+      codecommit: 'manifests-mirror',
+      branches: ['main', 'release/*'],
+      mirrorId: 7,
+      adopt: true,
+      driftAlertMinutes: 30,
+    },
+  ],
 };
 
 /**
  * JSON Schema (draft 2020-12) of the document users write: the input side, so keys with defaults
  * are optional and `default` shows the value applied. Editors use it for completion and checks;
- * rules that span the document (repository references, duplicates) and the checks of values
+ * rules that span the document (repository references and providers, duplicates) and the checks of values
  * (branch names and globs, paths, regular expressions, the meaning of flow rules) are enforced by
  * `parseConfig` alone.
  */

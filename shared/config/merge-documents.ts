@@ -9,8 +9,8 @@ export interface ConfigPart {
 
 /**
  * Merge the parts of a configuration split across several parameters, in name order:
- * `repositories` and `flow` maps are merged (a name defined twice is an error), `images` lists are
- * concatenated, and `commit` may appear in one part only.
+ * `repositories` and `flow` maps are merged (a name defined twice is an error), `images` and
+ * `mirrors` lists are concatenated, and `commit` may appear in one part only.
  */
 export function mergeConfigParts(parts: ConfigPart[], source: string): Record<string, unknown> {
   const issues: string[] = [];
@@ -19,12 +19,13 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
   const origin = new Map<string, string>();
   let hasFlow = false;
   let images: unknown[] | undefined;
+  let mirrors: unknown[] | undefined;
   let commit: { value: unknown; from: string } | undefined;
 
   for (const { name, document } of [...parts].sort((a, b) => a.name.localeCompare(b.name))) {
     if (document === null || document === undefined) continue;
     if (typeof document !== 'object' || Array.isArray(document)) {
-      issues.push(`${name}: must hold an object with repositories, images, flow or commit`);
+      issues.push(`${name}: must hold an object with repositories, images, flow, mirrors or commit`);
       continue;
     }
     for (const [key, value] of Object.entries(document)) {
@@ -41,12 +42,14 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
         }
       } else if (key === 'images' && Array.isArray(value)) {
         images = [...(images ?? []), ...value];
+      } else if (key === 'mirrors' && Array.isArray(value)) {
+        mirrors = [...(mirrors ?? []), ...value];
       } else if (key === 'commit') {
         if (commit) issues.push(`${name}: commit is already set in ${commit.from}`);
         else commit = { value, from: name };
       } else {
         issues.push(
-          `${name}: ${key}: unknown key or wrong type (parts hold repositories, images, flow and commit)`,
+          `${name}: ${key}: unknown key or wrong type (parts hold repositories, images, flow, mirrors and commit)`,
         );
       }
     }
@@ -54,9 +57,10 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
   if (issues.length > 0) throw new ConfigError(source, issues);
   return {
     repositories: maps.repositories,
-    // Without images, a flow-only configuration stays one: `images: []` would be an error.
-    ...(images || !hasFlow ? { images: images ?? [] } : {}),
+    // Without images, a flow or mirrors configuration stays one: `images: []` would be an error.
+    ...(images || !(hasFlow || mirrors) ? { images: images ?? [] } : {}),
     ...(hasFlow ? { flow: maps.flow } : {}),
+    ...(mirrors ? { mirrors } : {}),
     ...(commit ? { commit: commit.value } : {}),
   };
 }

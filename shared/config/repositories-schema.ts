@@ -1,5 +1,6 @@
 /** The `repositories` section: git repositories that hold manifests, by name. */
 import * as z from 'zod';
+import { gitlabRepository } from '#config/gitlab-repository-schema.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 
 const REPOSITORY_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -51,7 +52,7 @@ const codecommitRepository = closedObject({
 });
 
 const repository = z
-  .discriminatedUnion('provider', [localRepository, codecommitRepository])
+  .discriminatedUnion('provider', [localRepository, codecommitRepository, gitlabRepository])
   .meta({ description: 'Where a git repository lives; `provider` selects the kind.' });
 
 export const repositories = z
@@ -65,6 +66,7 @@ export const repositories = z
   .refine((value) => Object.keys(value).length > 0, { error: 'must define at least one repository' })
   .meta({
     title: 'Repositories',
-    description: 'Git repositories that hold manifests, by name. Targets refer to them by that name.',
+    description:
+      'Git repositories that hold manifests, by name. Targets, flows and mirrors refer to them by that name.',
     minProperties: 1,
   });

@@ -11,6 +11,7 @@ import { configSchema } from '#config/document-schema.ts';
 import { flowRuleIssues } from '#config/flow-rule-issues.ts';
 import { formatPath, inDocumentOrder, isRecord, zodIssues } from '#config/issue-list.ts';
 import { issueMessage } from '#config/issue-messages.ts';
+import { mirrorIssues } from '#config/mirror-rules.ts';
 import type { Config } from '#config/types.ts';
 import { ConfigError } from '#domain/errors.ts';
 
@@ -41,7 +42,11 @@ export function parseConfig(input: unknown, source: string, options: ParseOption
   const issues = [
     ...(result.success ? [] : zodIssues(result.error.issues)),
     ...(isRecord(input)
-      ? [...crossReferenceIssues(input, options.baseDirectory), ...flowRuleIssues(input.flow)]
+      ? [
+          ...crossReferenceIssues(input, options.baseDirectory),
+          ...flowRuleIssues(input.flow),
+          ...mirrorIssues(input),
+        ]
       : []),
   ];
   if (!result.success || issues.length > 0) {

@@ -2,22 +2,13 @@
 import * as z from 'zod';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 import { scan } from '#config/target-fields.ts';
-
-const PARAMETER_NAME = /^(?:\/[a-zA-Z0-9_.-]+(?:\/[a-zA-Z0-9_.-]+){0,14}|[a-zA-Z0-9_.-]+)$/;
-const parameterProblem = (name: string): string | undefined => {
-  if (name.length > 1011) return 'must be at most 1011 characters';
-  if (!PARAMETER_NAME.test(name)) {
-    return 'must be an SSM parameter name: letters, digits, "_", ".", "-", hierarchy levels separated by "/" with a leading "/" (at most 15 levels)';
-  }
-  if (/^\/?(aws|ssm)/i.test(name)) return 'must not start with "aws" or "ssm" (reserved by AWS)';
-  return undefined;
-};
+import { ssmParameterNameProblem } from '#config/value-rules.ts';
 
 export const parameterTarget = closedObject({
   kind: z.literal('ssm').meta({ description: 'An SSM parameter instead of a file.' }),
   parameter: checkedString(
-    (value) => parameterProblem(value) === undefined,
-    (value) => `${parameterProblem(value)} (got ${JSON.stringify(value)})`,
+    (value) => ssmParameterNameProblem(value) === undefined,
+    (value) => `${ssmParameterNameProblem(value)} (got ${JSON.stringify(value)})`,
   ).meta({ description: 'Name of the String parameter to write.', examples: ['/my-app/stg/image'] }),
   value: z
     .enum(['reference', 'tag'])

@@ -14,6 +14,8 @@ export interface Config {
   images: ImageRule[];
   /** Branch-flow rules by repository key (a key of `repositories`); empty when none is configured. */
   flow: Record<string, FlowSettings>;
+  /** GitLab → CodeCommit push mirrors Flowkeeper keeps true; empty when none. */
+  mirrors: MirrorConfig[];
 }
 
 /** The branch flow of one repository: the pure rules plus what Flowkeeper does around pull requests. */
@@ -31,7 +33,42 @@ export interface ValidationSettings {
 
 export type RepositoryConfig =
   /** A git repository on disk (bare or not); `path` is absolute once loaded. */
-  { provider: 'local'; path: string } | { provider: 'codecommit'; name: string; region?: string };
+  | { provider: 'local'; path: string }
+  | { provider: 'codecommit'; name: string; region?: string }
+  | GitLabRepositoryConfig;
+
+/** A GitLab project through REST API v4, on gitlab.com or a self-managed instance. */
+export interface GitLabRepositoryConfig {
+  provider: 'gitlab';
+  /** Base URL of the instance, e.g. `https://gitlab.com` (the API is `<url>/api/v4`). */
+  url: string;
+  /** Project path (`platform/app-manifests`) or numeric id. */
+  project: string;
+  /** Where the access token (scope `api`) is read from; it is never logged. */
+  token: TokenSource;
+}
+
+export type TokenSource =
+  /** An SSM parameter, usually a SecureString. */
+  | { ssm: string }
+  /** A Secrets Manager secret (name or ARN) holding the token as its string value. */
+  | { secretsManager: string };
+
+/** A GitLab project push-mirrored into a CodeCommit repository. */
+export interface MirrorConfig {
+  /** Key of the GitLab repository (the primary). */
+  gitlab: string;
+  /** Key of the CodeCommit repository (the mirror). */
+  codecommit: string;
+  /** Branches (globs) kept in sync and checked for drift. */
+  branches: string[];
+  /** The GitLab remote mirror id; found by its URL naming the CodeCommit repository when absent. */
+  mirrorId?: number;
+  /** Replay commits made only on CodeCommit onto GitLab before the next mirror push erases them. */
+  adopt: boolean;
+  /** Drift older than this many minutes is alerted by the scheduled check. */
+  driftAlertMinutes: number;
+}
 
 export interface CommitSettings {
   author: { name: string; email: string };

@@ -50,6 +50,18 @@ export function imageNameProblem(uri: string): string | undefined {
   return undefined;
 }
 
+const PARAMETER_NAME = /^(?:\/[a-zA-Z0-9_.-]+(?:\/[a-zA-Z0-9_.-]+){0,14}|[a-zA-Z0-9_.-]+)$/;
+
+/** Why `name` is not the name of an SSM parameter Flowkeeper may write or read, or undefined. */
+export function ssmParameterNameProblem(name: string): string | undefined {
+  if (name.length > 1011) return 'must be at most 1011 characters';
+  if (!PARAMETER_NAME.test(name)) {
+    return 'must be an SSM parameter name: letters, digits, "_", ".", "-", hierarchy levels separated by "/" with a leading "/" (at most 15 levels)';
+  }
+  if (/^\/?(aws|ssm)/i.test(name)) return 'must not start with "aws" or "ssm" (reserved by AWS)';
+  return undefined;
+}
+
 /** The JS error message when `source` is not a valid regular expression. */
 export function regexProblem(source: string): string | undefined {
   try {

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createCodeBuildStarter } from '#adapters/codebuild-build-starter.ts';
 import { createEcrRegistry } from '#adapters/ecr-registry.ts';
-import { gitHostsFor } from '#adapters/git-hosts.ts';
+import { gitHostsFor, mirrorHostsFor } from '#adapters/git-hosts.ts';
+import { createPowertoolsMetrics } from '#adapters/powertools-metrics.ts';
 import { pullRequestHostsFor } from '#adapters/pull-request-hosts.ts';
 import { createLogAlertSink, createSnsAlertSink } from '#adapters/sns-alert-sink.ts';
 import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
@@ -9,6 +10,7 @@ import type { AlertSink } from '#app/alert-sink.ts';
 import type { ApplyDeps } from '#app/apply-image.ts';
 import type { BuildStarter } from '#app/build-starter.ts';
 import type { FlowDeps } from '#app/flow-deps.ts';
+import type { MirrorDeps } from '#app/mirror-sync.ts';
 import type { ImageRegistry } from '#app/image-registry.ts';
 import type { ParameterStore } from '#app/parameter-store.ts';
 import { type ConfigLoader, configLoaderFromEnv } from '#config/load-ssm.ts';
@@ -24,6 +26,7 @@ import type { EventContext } from './handle-event.ts';
 export interface Container extends EventContext {
   deps(): Promise<ApplyDeps>;
   flowDeps(): Promise<FlowDeps>;
+  mirrorDeps(): Promise<MirrorDeps>;
   registry(): ImageRegistry;
 }
 
@@ -31,7 +34,12 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
   const logger = new Logger({ serviceName: 'flowkeeper' });
   let loader: ConfigLoader | undefined;
   let hosts:
-    | { config: Config; hostFor: ApplyDeps['hostFor']; pullRequestsFor: FlowDeps['pullRequestsFor'] }
+    | {
+        config: Config;
+        hostFor: ApplyDeps['hostFor'];
+        pullRequestsFor: FlowDeps['pullRequestsFor'];
+        mirrors: ReturnType<typeof mirrorHostsFor>;
+      }
     | undefined;
   let builds: BuildStarter | undefined;
   let registry: ImageRegistry | undefined;
@@ -84,11 +92,12 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
       };
     },
     async flowDeps() {
-      const { config, hostFor, pullRequestsFor } = await current();
+      const { config, hostFor, pullRequestsFor, mirrors } = await current();
       return {
         config,
         hostFor,
         pullRequestsFor,
+        mirrorPrimary: mirrors.primary,
         builds: () => {
           builds ??= createCodeBuildStarter();
           return builds;
@@ -101,6 +110,18 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
         dryRun: envFlag('FLOWKEEPER_DRY_RUN', env),
       };
     },
+    async mirrorDeps() {
+      const { config, mirrors } = await current();
+      return {
+        config,
+        primary: mirrors.primary,
+        replica: mirrors.replica,
+        alerts: () => container.alerts(),
+        metrics: createPowertoolsMetrics(),
+        now: () => Date.now(),
+        dryRun: envFlag('FLOWKEEPER_DRY_RUN', env),
+      };
+    },
   };
 
   /** The configuration and the hosts built for it; rebuilt when the loader yields a new one. */
@@ -108,7 +129,12 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
     loader ??= configLoaderFromEnv(env);
     const config = await loader.load();
     if (hosts?.config !== config) {
-      hosts = { config, hostFor: gitHostsFor(config), pullRequestsFor: pullRequestHostsFor(config) };
+      hosts = {
+        config,
+        hostFor: gitHostsFor(config),
+        pullRequestsFor: pullRequestHostsFor(config),
+        mirrors: mirrorHostsFor(config),
+      };
     }
     return hosts;
   }

@@ -286,6 +286,7 @@ describe('pull-request hosts by repository key', () => {
     commit: { author: { name: 'Flowkeeper', email: 'flowkeeper@example.com' }, maxAttempts: 3 },
     images: [],
     flow: {},
+    mirrors: [],
   };
 
   it('answers one CodeCommit host per repository key', () => {

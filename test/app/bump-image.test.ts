@@ -38,6 +38,7 @@ const config = (images: ImageRule[], maxAttempts = 5): Config => ({
   commit: { author: { name: 'Flowkeeper', email: 'fk@example.com' }, maxAttempts },
   images,
   flow: {},
+  mirrors: [],
 });
 
 const stgTargets = () => [

@@ -10,6 +10,8 @@ import { createCommit } from './create-commit.ts';
 import { fail, ServiceError } from './errors.ts';
 import { evaluatePullRequestApprovalRules } from './evaluate-approval-rules.ts';
 import { type Fate, type FaultControls, type FaultKind, FaultLayer } from './faults.ts';
+import { getBlob } from './get-blob.ts';
+import { getCommit } from './get-commit.ts';
 import { getDifferences } from './get-differences.ts';
 import { getFile } from './get-file.ts';
 import { type Input, parseBody, withoutBlobs } from './input.ts';
@@ -51,6 +53,8 @@ const OPERATIONS: Record<string, Operation> = {
   GetPullRequestApprovalStates: getPullRequestApprovalStates,
   MergePullRequestByFastForward: mergePullRequestByFastForward,
   GetDifferences: getDifferences,
+  GetCommit: getCommit,
+  GetBlob: getBlob,
   EvaluatePullRequestApprovalRules: evaluatePullRequestApprovalRules,
 };
 

@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { checkDrift } from '#app/drift-check.ts';
+import { onMirrorReference } from '#app/mirror-events.ts';
+import { EventError } from '#domain/errors.ts';
+import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#events/codecommit-reference.ts';
+import { parseEnvelope } from '#events/envelope.ts';
+import { createContainer } from '#runtime/container.ts';
+import { handleEvent } from '#runtime/handle-event.ts';
+
+const container = createContainer('MirrorSyncFunction');
+const SCHEDULED_EVENT = 'Scheduled Event';
+
+/** CodeCommit branch updates → mirror reconciliation; the schedule → the drift check. */
+const sync = (event: unknown) =>
+  handleEvent(container, event, async (raw) => {
+    const envelope = parseEnvelope(raw);
+    container.logger.setCorrelationId(envelope.id);
+    switch (envelope.detailType) {
+      case REPOSITORY_STATE_CHANGE:
+        return onMirrorReference(referenceEvent(envelope), await container.mirrorDeps());
+      case SCHEDULED_EVENT:
+        return checkDrift(envelope.id, await container.mirrorDeps());
+      default:
+        throw new EventError(
+          `event: detail-type "${envelope.detailType}" (source ${envelope.source}) is not handled here; expected "${REPOSITORY_STATE_CHANGE}" or "${SCHEDULED_EVENT}"`,
+        );
+    }
+  });
+
+export const handler = middy(sync).use(injectLambdaContext(container.logger, { resetKeys: true }));

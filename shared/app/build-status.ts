@@ -1,0 +1,110 @@
+import type { Config } from '#config/types.ts';
+import { formatDuration } from '#domain/flow-messages.ts';
+import { buildConsoleLink, buildDuration } from '#events/build-pull-request-context.ts';
+import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
+import type { FlowAction } from './flow-result.ts';
+import type { CommitStatusState, MirrorPrimary } from './mirror-hosts.ts';
+
+const STATES: Record<string, CommitStatusState> = {
+  IN_PROGRESS: 'running',
+  SUCCEEDED: 'success',
+  FAILED: 'failed',
+  FAULT: 'failed',
+  TIMED_OUT: 'failed',
+  STOPPED: 'canceled',
+};
+/** GitLab keeps at most 255 characters of a status description. */
+const DESCRIPTION_LIMIT = 255;
+const COMMIT = /^[0-9a-f]{40}$/;
+const REF_AT_COMMIT = /\^\{([0-9a-f]{40})\}$/;
+const CODECOMMIT_SOURCE = /\/v1\/repos\/([\w.-]+)$/;
+
+export interface GitLabTarget {
+  /** Key of the GitLab repository. */
+  repository: string;
+  commitId: string;
+}
+
+/**
+ * The GitLab commit a build built: a CodeCommit source that is the push mirror of a configured
+ * GitLab project, or a GitLab source that is one; the commit from the source version (a commit id,
+ * or `<ref>^{<commit>}`). Undefined with the reason otherwise.
+ */
+export function gitLabTarget(
+  build: BuildStateEvent,
+  config: Config,
+): { target?: GitLabTarget; reason: string } {
+  const location = build.sourceLocation ?? '';
+  const repository = mirroredProject(location, config) ?? gitLabSource(location, config);
+  if (repository === undefined) {
+    return {
+      reason: `source ${location || '(none)'} is neither a mirror of a configured GitLab project nor one`,
+    };
+  }
+  const version = build.sourceVersion ?? '';
+  const commitId = COMMIT.test(version) ? version : REF_AT_COMMIT.exec(version)?.[1];
+  if (commitId === undefined) {
+    return {
+      reason: `source version ${JSON.stringify(version)} names no commit, so no GitLab status can be posted`,
+    };
+  }
+  return { target: { repository, commitId }, reason: '' };
+}
+
+function mirroredProject(location: string, config: Config): string | undefined {
+  const name = CODECOMMIT_SOURCE.exec(location.replace(/\.git$/, ''))?.[1];
+  if (name === undefined) return undefined;
+  const codecommit = Object.entries(config.repositories).find(
+    ([, repository]) => repository.provider === 'codecommit' && repository.name === name,
+  )?.[0];
+  return config.mirrors.find((mirror) => mirror.codecommit === codecommit)?.gitlab;
+}
+
+function gitLabSource(location: string, config: Config): string | undefined {
+  const normalized = location.replace(/\.git$/, '').replace(/\/$/, '');
+  return Object.entries(config.repositories).find(
+    ([, repository]) =>
+      repository.provider === 'gitlab' && normalized === `${repository.url}/${repository.project}`,
+  )?.[0];
+}
+
+/** Post the build's state as the commit status `codebuild/<project>`; a repeat is unchanged, not an error. */
+export async function postBuildStatus(
+  build: BuildStateEvent,
+  target: GitLabTarget,
+  primary: MirrorPrimary,
+  dryRun: boolean | undefined,
+): Promise<FlowAction> {
+  const state = STATES[build.status] ?? (build.complete ? 'failed' : 'running');
+  const name = `codebuild/${build.project}`;
+  const link = build.logsLink ?? buildConsoleLink(build.buildArn);
+  const action = {
+    type: 'status' as const,
+    repository: target.repository,
+    commitId: target.commitId,
+    name,
+    state,
+  };
+  if (dryRun) return { ...action, outcome: 'dry run' };
+  const outcome = await primary.setCommitStatus(target.commitId, {
+    state,
+    name,
+    description: statusDescription(build),
+    ...(link === undefined ? {} : { targetUrl: link }),
+  });
+  return { ...action, outcome };
+}
+
+export function statusDescription(build: BuildStateEvent): string {
+  const number = build.buildNumber === undefined ? 'Build' : `Build #${build.buildNumber}`;
+  const seconds = buildDuration(build);
+  const took =
+    seconds === undefined || build.status === 'IN_PROGRESS' ? '' : ` in ${formatDuration(seconds)}`;
+  const failed = build.phases.find((phase) => phase.status !== undefined && phase.status !== 'SUCCEEDED');
+  const why =
+    failed === undefined || build.status === 'SUCCEEDED'
+      ? ''
+      : ` at ${[failed.type, ...failed.context].join(': ')}`;
+  const text = `${number} ${build.status.toLowerCase().replace('_', ' ')}${took}${why}`;
+  return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
+}
