@@ -151,7 +151,9 @@ export function renderConfigReference(schema: JsonSchema = configJsonSchema()): 
     'The configuration is a YAML or JSON document. Unknown keys are errors, and every problem is',
     'reported at once as a `path: message` line (`images[1].update[0].file: …`). Beyond the rules',
     'below, each target must name a repository defined under `repositories`, no two targets may',
-    'write the same value, and each ECR repository appears in `images` at most once.',
+    'write the same value, and each ECR repository appears in `images` at most once. Each `flow`',
+    'key names a defined repository; each mirror pairs a `gitlab` repository with a `codecommit`',
+    'one, no pair appears twice, and a CodeCommit repository is the mirror of one GitLab project only.',
     '',
   );
   const example = schema.examples?.[0];

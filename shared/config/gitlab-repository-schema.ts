@@ -18,7 +18,7 @@ function gitlabUrlProblem(value: string): string | undefined {
     return 'must not hold credentials: store the access token in SSM or Secrets Manager and name it under token';
   }
   const got = `(got ${JSON.stringify(value)})`;
-  if (/\s/.test(value)) return `must be a URL without spaces ${got}`;
+  if (/[\s\\]/.test(value)) return `must be a URL without spaces or "\\" ${got}`;
   if (!value.startsWith('https://') && !LOCAL_HTTP.test(value)) {
     return `must start with https:// (http:// only for localhost and 127.0.0.1) ${got}`;
   }
@@ -26,6 +26,10 @@ function gitlabUrlProblem(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
+    return `must be the URL of a GitLab instance such as https://gitlab.com ${got}`;
+  }
+  // The URL parser forgives a missing host (`https:///x` is `https://x/`); a configuration should not.
+  if (/^https:\/\/[/?#]/.test(value)) {
     return `must be the URL of a GitLab instance such as https://gitlab.com ${got}`;
   }
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
@@ -71,7 +75,7 @@ const project = z
         (value) => gitlabProjectProblem(value) === undefined,
         (value) => gitlabProjectProblem(value) ?? '',
       ).meta({ pattern: PROJECT_PATTERN }),
-      z.int().min(1).transform(String),
+      z.int().min(1),
     ],
     {
       error: (issue) => {
@@ -85,7 +89,11 @@ const project = z
   .meta({
     description: 'Project path with its group and subgroups, or the numeric project id.',
     examples: ['platform/app-manifests', 'platform/eu/app-manifests', 4711],
-  });
+  })
+  // YAML reads an unquoted id as a number; the configuration holds it as text. An overwrite and a
+  // pipe rather than a transform keep the examples of the repository in the JSON Schema.
+  .overwrite((value) => String(value))
+  .pipe(z.custom<string>((value) => typeof value === 'string'));
 
 export const gitlabRepository = closedObject({
   provider: z.literal('gitlab').meta({ description: 'Repository kind.' }),
@@ -100,7 +108,7 @@ export const gitlabRepository = closedObject({
       examples: ['https://gitlab.com', 'https://gitlab.example.com'],
       pattern: URL_PATTERN,
     })
-    .transform((value) => value.replace(/\/+$/, '')),
+    .overwrite((value) => value.replace(/\/+$/, '')),
   project,
   token: tokenSource,
 }).meta({

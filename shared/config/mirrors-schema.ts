@@ -4,17 +4,27 @@
  * across the document, see `mirror-rules.ts`.
  */
 import * as z from 'zod';
+import { describeValue } from '#config/issue-messages.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 import { globProblem } from '#domain/branch-globs.ts';
 
 const MAX_DRIFT_MINUTES = 7 * 24 * 60;
 
+/** A reference to a repository defined under `repositories`, which a mirror never defines inline. */
+const repositoryName = (provider: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required'
+        : `must be the name of a repository with provider ${provider}, defined under repositories (got ${describeValue(issue.input)})`,
+  });
+
 const mirror = closedObject({
-  gitlab: z.string().meta({
+  gitlab: repositoryName('gitlab').meta({
     description: 'The primary: name of a repository with `provider: gitlab`.',
     examples: ['gitlab-manifests'],
   }),
-  codecommit: z.string().meta({
+  codecommit: repositoryName('codecommit').meta({
     description: 'The mirror: name of a repository with `provider: codecommit`.',
     examples: ['manifests-mirror'],
   }),

@@ -54,6 +54,7 @@ flow:
         'app.manifests': { provider: 'local', path: '/srv/app-manifests' },
       },
       commit: COMMIT,
+      mirrors: [],
       images: [],
       flow: {
         manifests: {
@@ -94,6 +95,7 @@ flow:
         'app.manifests': { provider: 'local', path: '/srv/app-manifests' },
       },
       commit: COMMIT,
+      mirrors: [],
       images: [
         {
           ecr: 'my-app',
@@ -376,7 +378,7 @@ flow:
 
   it('reports a document with neither images nor flow', () => {
     expect(issuesOf(REPOSITORIES)).toEqual([
-      'images: required: list at least one image, or configure the branch flow of a repository under flow',
+      'images: required: list at least one image, configure the branch flow of a repository under flow, or mirror a GitLab project under mirrors',
     ]);
   });
 

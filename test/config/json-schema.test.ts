@@ -40,6 +40,7 @@ interface Schema {
   dependentRequired?: Record<string, string[]>;
   minItems?: number;
   minProperties?: number;
+  maxProperties?: number;
   minLength?: number;
   maxLength?: number;
   pattern?: string;
@@ -95,6 +96,7 @@ function validate(schema: Schema, value: unknown, at = ''): string[] {
   if (isObject(value)) {
     const keys = Object.keys(value);
     if (schema.minProperties !== undefined && keys.length < schema.minProperties) fail('too few properties');
+    if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) fail('too many properties');
     for (const key of schema.required ?? []) if (!(key in value)) fail(`missing ${key}`);
     for (const [key, wants] of Object.entries(schema.dependentRequired ?? {})) {
       if (key in value) for (const other of wants) if (!(other in value)) fail(`${key} needs ${other}`);
@@ -187,7 +189,7 @@ describe('configJsonSchema', () => {
       ['neither images nor flow', { repositories: valid.repositories }],
       ['empty images', { ...valid, images: [] }],
       ['no repositories', { ...valid, repositories: {} }],
-      ['unknown provider', { ...valid, repositories: { m: { provider: 'gitlab' } } }],
+      ['unknown provider', { ...valid, repositories: { m: { provider: 'bitbucket' } } }],
       ['unknown kind', { ...valid, images: [{ ecr: 'my-app', update: [{ ...target, kind: 'kustomise' }] }] }],
       ['misspelt key', { ...valid, images: [{ ecr: 'my-app', update: [{ ...target, imag: 'x' }] }] }],
       ['bad digest', { ...valid, images: [{ ecr: 'my-app', digest: 'pinned', update: [target] }] }],
@@ -232,7 +234,7 @@ describe('configJsonSchema', () => {
         'images and flow',
         {
           ...EXAMPLE_CONFIG,
-          repositories: { ...repositories, local: { provider: 'local', path: '/srv/m' } },
+          repositories: { ...EXAMPLE_CONFIG.repositories, local: { provider: 'local', path: '/srv/m' } },
         },
         true,
       ],
@@ -250,6 +252,62 @@ describe('configJsonSchema', () => {
     for (const [why, document, accepted] of cases) {
       expect(validate(schema, document).length === 0, why).toBe(accepted);
       const parse = () => parseConfig(document, why);
+      if (accepted) expect(parse, why).not.toThrow();
+      else expect(parse, why).toThrow(ConfigError);
+    }
+  });
+
+  it('accepts and rejects GitLab repositories and mirrors as parseConfig does', () => {
+    const gitlab = {
+      provider: 'gitlab',
+      url: 'https://gitlab.example.com',
+      project: 'platform/app-manifests',
+      token: { ssm: '/flowkeeper/gitlab-token' },
+    };
+    const mirror = { gitlab: 'primary', codecommit: 'replica', branches: ['main', 'release/*'] };
+    const document = (repository: Record<string, unknown>, mirrorFields: Record<string, unknown> = {}) => ({
+      repositories: {
+        primary: { ...gitlab, ...repository },
+        replica: { provider: 'codecommit', name: 'app-manifests' },
+      },
+      mirrors: [{ ...mirror, ...mirrorFields }],
+    });
+    const cases: [string, unknown, boolean][] = [
+      ['a GitLab primary and its mirror', document({}), true],
+      ['a numeric project id', document({ project: 4711 }), true],
+      ['a numeric project id as text', document({ project: '4711' }), true],
+      ['a trailing slash', document({ url: 'https://gitlab.example.com/' }), true],
+      ['a local instance over http', document({ url: 'http://127.0.0.1:8929' }), true],
+      ['a Secrets Manager token', document({ token: { secretsManager: 'gitlab/token' } }), true],
+      ['every mirror key', document({}, { mirrorId: 7, adopt: true, driftAlertMinutes: 10080 }), true],
+      [
+        'mirrors beside images',
+        {
+          ...EXAMPLE_CONFIG,
+          repositories: { ...EXAMPLE_CONFIG.repositories, local: { provider: 'local', path: '/srv/m' } },
+        },
+        true,
+      ],
+      ['http to a remote host', document({ url: 'http://gitlab.example.com' }), false],
+      ['the API URL', document({ url: 'https://gitlab.example.com/api/v4' }), false],
+      ['credentials in the URL', document({ url: 'https://oauth2:x@gitlab.example.com' }), false],
+      ['a project without group', document({ project: 'app-manifests' }), false],
+      ['project id 0', document({ project: 0 }), false],
+      ['a token in the configuration', document({ token: 'glpat-abc' }), false],
+      ['an empty token source', document({ token: {} }), false],
+      ['two token sources', document({ token: { ssm: '/a', secretsManager: 'b' } }), false],
+      ['a misspelt token source', document({ token: { smm: '/a' } }), false],
+      ['a repository key of another provider', document({ name: 'x' }), false],
+      ['an empty mirror list', { ...document({}), mirrors: [] }, false],
+      ['a mirror without branches', document({}, { branches: [] }), false],
+      ['mirror id 0', document({}, { mirrorId: 0 }), false],
+      ['a drift alert after more than a week', document({}, { driftAlertMinutes: 10081 }), false],
+      ['a misspelt mirror key', document({}, { adpot: true }), false],
+      ['repositories and nothing to do', { repositories: document({}).repositories }, false],
+    ];
+    for (const [why, candidate, accepted] of cases) {
+      expect(validate(schema, candidate).length === 0, why).toBe(accepted);
+      const parse = () => parseConfig(candidate, why);
       if (accepted) expect(parse, why).not.toThrow();
       else expect(parse, why).toThrow(ConfigError);
     }

@@ -49,6 +49,7 @@ const KUSTOMIZE = {
 const defaults = {
   commit: { author: { name: 'Flowkeeper', email: 'flowkeeper@noreply.local' }, maxAttempts: 5 },
   flow: {},
+  mirrors: [],
 };
 
 describe('parseConfig with valid documents', () => {
@@ -219,6 +220,7 @@ images:
         repositories: { manifests: { provider: 'codecommit', name: 'app-manifests', region: 'eu-west-1' } },
         commit: { author: { name: 'Release Bot', email: 'flowkeeper@noreply.local' }, maxAttempts: 20 },
         flow: {},
+        mirrors: [],
         images: [
           {
             ecr: 'my-app-dev',
@@ -361,7 +363,7 @@ describe('parseConfig with invalid documents', () => {
       issues: [
         'imagse: unknown key; did you mean "images"?',
         'repositories: required',
-        'images: required: list at least one image, or configure the branch flow of a repository under flow',
+        'images: required: list at least one image, configure the branch flow of a repository under flow, or mirror a GitLab project under mirrors',
       ],
     },
     {
@@ -387,10 +389,10 @@ describe('parseConfig with invalid documents', () => {
     {
       name: 'an unknown provider',
       yaml: `
-repositories: { manifests: { provider: gitlab, project: a/b } }
+repositories: { manifests: { provider: bitbucket, project: a/b } }
 images: [{ ecr: my-app, update: [{ repository: manifests, branch: main, file: a.yaml, kind: imagedetail }] }]
 `,
-      issues: ['repositories.manifests.provider: must be one of local, codecommit (got "gitlab")'],
+      issues: ['repositories.manifests.provider: must be one of local, codecommit, gitlab (got "bitbucket")'],
     },
     {
       name: 'a local repository without path and a misspelt key',
