@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Emulators, MOTO_SERVICES, startEmulators } from '#test/emulators.ts';
 
-const USAGE = `Runs moto_server (${MOTO_SERVICES.join(', ')}) and the CodeCommit and CodeBuild emulators
-until Ctrl-C.
+const USAGE = `Runs moto_server (${MOTO_SERVICES.join(', ')}) and the CodeCommit, CodeBuild and GitLab
+emulators until Ctrl-C.
 
   npm run emulators -- [--seed] [--region us-east-1] [--moto-port N] [--codecommit-port N]
-                       [--codebuild-port N] [--root dir] [--write-env file]
+                       [--codebuild-port N] [--gitlab-port N] [--root dir] [--write-env file]
 
   --seed       repository app-manifests (branches main, dev, stg) from examples/manifests, the
                SSM parameter /flowkeeper/config holding examples/flowkeeper.yaml pointed at it,
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'moto-port': { type: 'string' },
     'codecommit-port': { type: 'string' },
     'codebuild-port': { type: 'string' },
+    'gitlab-port': { type: 'string' },
     root: { type: 'string' },
     'write-env': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -52,6 +53,7 @@ const shellQuote = (value: string): string =>
 const motoPort = port('moto-port', values['moto-port']);
 const codecommitPort = port('codecommit-port', values['codecommit-port']);
 const codebuildPort = port('codebuild-port', values['codebuild-port']);
+const gitlabPort = port('gitlab-port', values['gitlab-port']);
 
 const starting = startEmulators({
   seed: values.seed,
@@ -59,6 +61,7 @@ const starting = startEmulators({
   ...(motoPort === undefined ? {} : { motoPort }),
   ...(codecommitPort === undefined ? {} : { codecommitPort }),
   ...(codebuildPort === undefined ? {} : { codebuildPort }),
+  ...(gitlabPort === undefined ? {} : { gitlabPort }),
   ...(values.root === undefined ? {} : { root: values.root }),
 });
 
@@ -91,6 +94,8 @@ const notes = [
   `# CodeCommit emulator: ${emulators.codecommit.endpoint}`,
   `# CodeBuild emulator: ${emulators.codebuild.endpoint}${emulators.seeded ? '' : ' (no projects until CreateProject)'}`,
   `# CodeCommit repositories (bare, one <name>.git each): ${emulators.repositoriesDir}`,
+  `# GitLab emulator: ${emulators.gitlab.url} (API ${emulators.gitlab.url}/api/v4, no projects until created)`,
+  `# GitLab token (PRIVATE-TOKEN, scope api): ${emulators.gitlabToken}`,
 ];
 if (emulators.seeded) {
   const { repositoryName, branches, gitDir, configParameter, wrongSourcePullRequest } = emulators.seeded;

@@ -15,6 +15,9 @@ export interface CodeCommitMirrorReplicaOptions extends CodeCommitClientOptions 
   repositoryName: string;
 }
 
+/** GetBlob calls in flight at once for one commit. */
+const BLOB_READS_AT_ONCE = 8;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Git modes a GitLab commit cannot reproduce as a plain file. */
@@ -132,18 +135,24 @@ export function createCodeCommitMirrorReplica(options: CodeCommitMirrorReplicaOp
 
     async commitChanges(id: string): Promise<FileChangeAfter[]> {
       const { parentIds } = await getCommit(id);
+      const found = await differences(parentIds[0], id);
       const changes: FileChangeAfter[] = [];
-      for (const difference of await differences(parentIds[0], id)) {
-        const { beforeBlob, afterBlob } = difference;
-        if (beforeBlob?.path !== undefined && beforeBlob.path !== afterBlob?.path) {
-          changes.push({ path: beforeBlob.path, deleted: true });
-        }
-        if (afterBlob?.path !== undefined && afterBlob.blobId !== undefined) {
-          changes.push({
-            path: afterBlob.path,
-            content: await contentOf(afterBlob.blobId, afterBlob.path, afterBlob.mode),
-          });
-        }
+      for (let start = 0; start < found.length; start += BLOB_READS_AT_ONCE) {
+        const batch = found.slice(start, start + BLOB_READS_AT_ONCE);
+        const read = await Promise.all(
+          batch.map(async ({ beforeBlob, afterBlob }): Promise<FileChangeAfter[]> => {
+            const changed: FileChangeAfter[] = [];
+            if (beforeBlob?.path !== undefined && beforeBlob.path !== afterBlob?.path) {
+              changed.push({ path: beforeBlob.path, deleted: true });
+            }
+            if (afterBlob?.path !== undefined && afterBlob.blobId !== undefined) {
+              const content = await contentOf(afterBlob.blobId, afterBlob.path, afterBlob.mode);
+              changed.push({ path: afterBlob.path, content });
+            }
+            return changed;
+          }),
+        );
+        changes.push(...read.flat());
       }
       return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },

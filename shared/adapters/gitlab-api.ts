@@ -107,10 +107,13 @@ function detailOf(text: string): string {
     return text.trim().slice(0, 500);
   }
   if (body !== null && typeof body === 'object') {
-    const { message, error } = body as { message?: unknown; error?: unknown };
-    const value = message ?? error;
-    if (typeof value === 'string') return value;
-    if (value !== undefined) return JSON.stringify(value);
+    const { message, error, error_description } = body as Record<string, unknown>;
+    if (typeof message === 'string') return message;
+    if (message !== undefined) return JSON.stringify(message);
+    // OAuth-style refusals (`insufficient_scope`) explain themselves in `error_description`.
+    if (typeof error === 'string') {
+      return typeof error_description === 'string' ? `${error}: ${error_description}` : error;
+    }
   }
   return text.trim().slice(0, 500);
 }
@@ -150,6 +153,7 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
     for (let attempt = 1; ; attempt += 1) {
       const last = attempt >= policy.attempts;
       let response: Response;
+      let text: string;
       try {
         response = await doFetch(url, {
           method,
@@ -161,6 +165,8 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
           ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
           signal: AbortSignal.timeout(timeoutMs),
         });
+        // The timeout covers the body too: a stalled body is retried like a stalled answer.
+        text = await response.text();
       } catch (error) {
         const reason =
           error instanceof Error && error.name === 'TimeoutError'
@@ -181,7 +187,6 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
         });
       }
 
-      const text = await response.text();
       if (response.ok) {
         let body: unknown;
         try {

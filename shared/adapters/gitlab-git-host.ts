@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CommitRequest,
   type CommitResult,
@@ -67,6 +68,14 @@ interface GitLabRemoteMirror {
   enabled?: boolean;
 }
 
+interface GitLabStatus {
+  id: number;
+  name: string;
+  status: string;
+  target_url?: string | null;
+  description?: string | null;
+}
+
 type Action =
   | {
       action: 'create' | 'update';
@@ -87,11 +96,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** 400 answers of the commits API that mean another writer touched one of our files first. */
 const FILE_RACE = [
-  /^The file has changed since you started editing it/i,
-  /^A file with this name already exists/i,
-  /^A file with this name doesn't exist/i,
+  /The file has changed since you started editing it/i,
+  /A file with this name already exists/i,
+  /A file with this name doesn't exist/i,
 ];
 
+const TERMINAL_STATES: ReadonlySet<string> = new Set(['success', 'failed', 'canceled']);
 const STATUS_ATTEMPTS = 4;
 const STATUS_RETRY_MS = 500;
 
@@ -128,7 +138,7 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitHost & Mi
   const base = projectPath(project);
   const description = `gitlab:${project}`;
   const place = (detail: string): string => `GitLab project ${project} (${options.url}), ${detail}`;
-  const wait = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = options.sleep ?? ((ms: number) => sleep(ms));
 
   const projectMissing = (error: unknown): GitHostError =>
     new GitHostError('RepositoryNotFound', place('the project does not exist or the token cannot see it'), {
@@ -248,6 +258,31 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitHost & Mi
       }
       return rethrow(error);
     }
+  }
+
+  /** Whether the newest status of that name on the commit already says the same. */
+  async function sameStatusExists(commitId: string, status: CommitStatus): Promise<boolean> {
+    let statuses: GitLabStatus[];
+    try {
+      statuses = await api.list<GitLabStatus>(
+        `${base}/repository/commits/${encodeURIComponent(commitId)}/statuses`,
+        { name: status.name },
+      );
+    } catch (error) {
+      if (isNotFound(error, 'Project')) throw projectMissing(error);
+      // An unknown commit is reported by the POST that follows.
+      if (notFoundSubject(error) !== undefined) return false;
+      throw error;
+    }
+    const newest = statuses
+      .filter((found) => found.name === status.name)
+      .reduce<GitLabStatus | undefined>((a, b) => (a === undefined || b.id > a.id ? b : a), undefined);
+    return (
+      newest !== undefined &&
+      newest.status === status.state &&
+      (newest.target_url ?? undefined) === status.targetUrl &&
+      (newest.description ?? undefined) === status.description
+    );
   }
 
   async function compare(from: string, to: string, straight: boolean): Promise<GitLabCompare> {
@@ -398,6 +433,9 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitHost & Mi
     },
 
     async setCommitStatus(commitId: string, status: CommitStatus): Promise<'created' | 'unchanged'> {
+      // A finished status is never updated: posting it again adds a second one, so a repeated
+      // event is caught here. Pending and running ones are caught by GitLab's refusal below.
+      if (TERMINAL_STATES.has(status.state) && (await sameStatusExists(commitId, status))) return 'unchanged';
       const body = {
         state: status.state,
         name: status.name,
@@ -411,7 +449,7 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitHost & Mi
         } catch (error) {
           if (!(error instanceof GitLabApiError)) throw error;
           // GitLab refuses a transition into the state the status is already in.
-          if (error.status === 400 && /^Cannot transition status/i.test(error.detail)) return 'unchanged';
+          if (error.status === 400 && /Cannot transition status/i.test(error.detail)) return 'unchanged';
           // Another update of this commit's statuses holds GitLab's lock.
           if (error.status === 409 && attempt < STATUS_ATTEMPTS) {
             await wait(STATUS_RETRY_MS * attempt);

@@ -25,8 +25,23 @@ const clientSettings = () => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 
-/** Counts the commands a client sends, by name. */
-function counted<C extends SSMClient | SecretsManagerClient>(client: C): { client: C; calls: () => number } {
+/** An SSM client on moto that counts the commands it sends. */
+function countedSsm(): { client: SSMClient; calls: () => number } {
+  const client = new SSMClient(clientSettings());
+  let calls = 0;
+  client.middlewareStack.add(
+    (next) => (args) => {
+      calls += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return { client, calls: () => calls };
+}
+
+/** A Secrets Manager client on moto that counts the commands it sends. */
+function countedSecrets(): { client: SecretsManagerClient; calls: () => number } {
+  const client = new SecretsManagerClient(clientSettings());
   let calls = 0;
   client.middlewareStack.add(
     (next) => (args) => {
@@ -62,7 +77,7 @@ describe('describeTokenSource', () => {
 
 describe('tokenProvider with an SSM parameter', () => {
   it('decrypts a SecureString and trims the surrounding whitespace', async () => {
-    const { client } = counted(new SSMClient(clientSettings()));
+    const { client } = countedSsm();
     const name = unique('secure');
     await client.send(
       new PutParameterCommand({ Name: name, Value: 'glpat-secure-1\n', Type: 'SecureString' }),
@@ -71,7 +86,7 @@ describe('tokenProvider with an SSM parameter', () => {
   });
 
   it('reads the parameter once and serves later calls from the cache', async () => {
-    const { client, calls } = counted(new SSMClient(clientSettings()));
+    const { client, calls } = countedSsm();
     const name = unique('cached');
     await client.send(new PutParameterCommand({ Name: name, Value: 'glpat-first', Type: 'SecureString' }));
     const before = calls();
@@ -87,7 +102,7 @@ describe('tokenProvider with an SSM parameter', () => {
   });
 
   it('throws a FlowkeeperError naming a missing parameter, and reads it once it exists', async () => {
-    const { client } = counted(new SSMClient(clientSettings()));
+    const { client } = countedSsm();
     const name = unique('missing');
     const token = tokenProvider({ ssm: name }, { ssm: client });
     const error = await rejectionOf(token());
@@ -100,7 +115,7 @@ describe('tokenProvider with an SSM parameter', () => {
   });
 
   it('throws when the parameter holds only whitespace, without showing the value', async () => {
-    const { client } = counted(new SSMClient(clientSettings()));
+    const { client } = countedSsm();
     const name = unique('blank');
     await client.send(new PutParameterCommand({ Name: name, Value: '   ', Type: 'SecureString' }));
     const error = await rejectionOf(tokenProvider({ ssm: name }, { ssm: client })());
@@ -111,7 +126,7 @@ describe('tokenProvider with an SSM parameter', () => {
 
 describe('tokenProvider with a Secrets Manager secret', () => {
   it('reads the secret string once', async () => {
-    const { client, calls } = counted(new SecretsManagerClient(clientSettings()));
+    const { client, calls } = countedSecrets();
     const name = `flowkeeper-test-${process.pid}-secret-${++count}`;
     await client.send(new CreateSecretCommand({ Name: name, SecretString: 'glpat-from-secret' }));
     const before = calls();
@@ -123,7 +138,7 @@ describe('tokenProvider with a Secrets Manager secret', () => {
   });
 
   it('throws a FlowkeeperError naming a missing secret', async () => {
-    const { client } = counted(new SecretsManagerClient(clientSettings()));
+    const { client } = countedSecrets();
     const name = `flowkeeper-test-${process.pid}-absent-${++count}`;
     const error = await rejectionOf(tokenProvider({ secretsManager: name }, { secretsManager: client })());
     expect(error).toBeInstanceOf(TokenSourceError);

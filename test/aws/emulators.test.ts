@@ -15,7 +15,7 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { createSsmConfigLoader } from '#config/load-ssm.ts';
-import { type Emulators, startEmulators } from '#test/emulators.ts';
+import { type Emulators, GITLAB_EMULATOR_TOKEN, startEmulators } from '#test/emulators.ts';
 
 const exec = promisify(execFile);
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -170,6 +170,27 @@ describe('startEmulators', () => {
     expect(await portIsFree(codecommitPort)).toBe(true);
   });
 
+  it('serves the GitLab API on the port asked for to its token only, and frees the port on stop', async () => {
+    const gitlabPort = await freePort();
+    const emulators = await startEmulators({ gitlabPort });
+    try {
+      expect(emulators.gitlab.url).toBe(`http://127.0.0.1:${gitlabPort}`);
+      expect(emulators.gitlabToken).toBe(GITLAB_EMULATOR_TOKEN);
+      await emulators.gitlab.createProject('platform/app-manifests', { main: { 'README.md': 'hello\n' } });
+      const project = `${emulators.gitlab.url}/api/v4/projects/platform%2Fapp-manifests`;
+      const answer = await fetch(project, { headers: { 'PRIVATE-TOKEN': emulators.gitlabToken } });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({
+        path_with_namespace: 'platform/app-manifests',
+        default_branch: 'main',
+      });
+      expect((await fetch(project)).status).toBe(401);
+    } finally {
+      await emulators.stop();
+    }
+    expect(await portIsFree(gitlabPort)).toBe(true);
+  });
+
   it('frees the ports it picked itself and removes the temporary repositories', async () => {
     const emulators = await startEmulators({ seed: true });
     const ports = [portOf(emulators.moto.endpoint), portOf(emulators.codecommit.endpoint)];
@@ -212,6 +233,7 @@ describe('npm run emulators', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let env: Record<string, string>;
+    let gitlabUrl = '';
     try {
       await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain('# Ctrl-C stops both.');
       env = Object.fromEntries(
@@ -227,6 +249,12 @@ describe('npm run emulators', () => {
           .filter((line) => line.startsWith('export '))
           .join('\n')}\n`,
       );
+      gitlabUrl = /^# GitLab emulator: (\S+)/m.exec(stdout)?.[1] ?? '';
+      const gitlabToken = /^# GitLab token \(PRIVATE-TOKEN, scope api\): (\S+)$/m.exec(stdout)?.[1] ?? '';
+      const unknownProject = await fetch(`${gitlabUrl}/api/v4/projects/no%2Fsuch`, {
+        headers: { 'PRIVATE-TOKEN': gitlabToken },
+      });
+      expect(await unknownProject.json()).toEqual({ message: '404 Project Not Found' });
       const gitDir = /git -C (\S+) log/.exec(stdout)?.[1] ?? '';
       expect((await exec('git', ['-C', gitDir, 'log', '--format=%s', 'dev'])).stdout).toBe(
         'Seed dev\nSeed main\n',
@@ -246,5 +274,6 @@ describe('npm run emulators', () => {
     for (const name of ['AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL_CODECOMMIT']) {
       expect(await portIsFree(portOf(env[name] ?? ''))).toBe(true);
     }
+    expect(await portIsFree(portOf(gitlabUrl))).toBe(true);
   });
 });

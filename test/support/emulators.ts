@@ -16,6 +16,7 @@ import { parseDocument } from 'yaml';
 import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
 import { type CodeBuildEmulator, startCodeBuildEmulator } from '../emulators/codebuild/server.ts';
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
+import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';
 import { type MotoServer, startMoto } from './moto.ts';
 
 export interface EmulatorsOptions {
@@ -27,6 +28,8 @@ export interface EmulatorsOptions {
   codecommitPort?: number;
   /** 0 or absent: a free port. */
   codebuildPort?: number;
+  /** 0 or absent: a free port. */
+  gitlabPort?: number;
   /** Where the CodeCommit repositories persist; a temporary directory (removed on stop) by default. */
   root?: string;
   /** Create repository `app-manifests` and parameter `/flowkeeper/config` from examples/. */
@@ -50,6 +53,9 @@ export interface Emulators {
   codecommit: CodeCommitEmulator;
   /** StartBuild with its overrides and idempotency tokens, which moto ignores. */
   codebuild: CodeBuildEmulator;
+  /** GitLab REST API v4 at `gitlab.url`; `gitlabToken` has the `api` scope on every project. */
+  gitlab: GitLabEmulator;
+  gitlabToken: string;
   /** The directory holding the CodeCommit repositories, one bare `<name>.git` each. */
   repositoriesDir: string;
   seeded?: SeededExample;
@@ -63,6 +69,8 @@ export const MOTO_SERVICES = ['SSM', 'ECR', 'SNS', 'SQS', 'DYNAMODB'] as const;
 export const EXAMPLE_REPOSITORY = 'app-manifests';
 export const EXAMPLE_BRANCHES = ['main', 'dev', 'stg'];
 export const EXAMPLE_CONFIG_PARAMETER = '/flowkeeper/config';
+/** The personal access token the GitLab emulator accepts (scope `api`, every project). */
+export const GITLAB_EMULATOR_TOKEN = 'glpat-flowkeeper-emulator';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -237,14 +245,19 @@ async function startMotoOn(port: number | undefined): Promise<MotoServer> {
 }
 
 /**
- * moto_server and the CodeCommit and CodeBuild emulators, on 127.0.0.1, optionally seeded with the
- * example.
+ * moto_server and the CodeCommit, CodeBuild and GitLab emulators, on 127.0.0.1, optionally seeded with
+ * the example. The GitLab projects always live in a temporary directory.
  */
 export async function startEmulators(options: EmulatorsOptions = {}): Promise<Emulators> {
   const region = options.region ?? 'us-east-1';
   const temporaryRoot = options.root === undefined;
   const root = options.root ?? (await mkdtemp(join(tmpdir(), 'flowkeeper-codecommit-')));
-  const started: { moto?: MotoServer; codecommit?: CodeCommitEmulator; codebuild?: CodeBuildEmulator } = {};
+  const started: {
+    moto?: MotoServer;
+    codecommit?: CodeCommitEmulator;
+    codebuild?: CodeBuildEmulator;
+    gitlab?: GitLabEmulator;
+  } = {};
   let stopping: Promise<void> | undefined;
 
   const stop = (): Promise<void> => {
@@ -253,6 +266,7 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
         started.moto?.stop(),
         started.codecommit?.stop(),
         started.codebuild?.stop(),
+        started.gitlab?.stop(),
       ]);
       if (temporaryRoot) await rm(root, { recursive: true, force: true });
       const failure = results.find((result) => result.status === 'rejected');
@@ -262,7 +276,7 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
   };
 
   try {
-    const [motoStart, codecommitStart, codebuildStart] = await Promise.allSettled([
+    const [motoStart, codecommitStart, codebuildStart, gitlabStart] = await Promise.allSettled([
       startMotoOn(options.motoPort).then((moto) => (started.moto = moto)),
       startCodeCommitEmulator({
         root,
@@ -273,13 +287,19 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
         region,
         ...(options.codebuildPort ? { port: options.codebuildPort } : {}),
       }).then((codebuild) => (started.codebuild = codebuild)),
+      startGitLabEmulator(options.gitlabPort ? { port: options.gitlabPort } : {}).then(
+        (gitlab) => (started.gitlab = gitlab),
+      ),
     ]);
     if (motoStart.status === 'rejected') throw motoStart.reason;
     if (codecommitStart.status === 'rejected') throw codecommitStart.reason;
     if (codebuildStart.status === 'rejected') throw codebuildStart.reason;
+    if (gitlabStart.status === 'rejected') throw gitlabStart.reason;
     const moto = motoStart.value;
     const codecommit = codecommitStart.value;
     const codebuild = codebuildStart.value;
+    const gitlab = gitlabStart.value;
+    gitlab.addToken(GITLAB_EMULATOR_TOKEN, { username: 'flowkeeper', name: 'Flowkeeper' });
     const seeded = options.seed
       ? await seedExample({ codecommit, codebuild, motoEndpoint: moto.endpoint, region })
       : undefined;
@@ -292,7 +312,17 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
       AWS_REGION: region,
       ...(seeded ? { FLOWKEEPER_CONFIG_PARAMETER: seeded.configParameter } : {}),
     };
-    return { env, moto, codecommit, codebuild, repositoriesDir: root, ...(seeded ? { seeded } : {}), stop };
+    return {
+      env,
+      moto,
+      codecommit,
+      codebuild,
+      gitlab,
+      gitlabToken: GITLAB_EMULATOR_TOKEN,
+      repositoriesDir: root,
+      ...(seeded ? { seeded } : {}),
+      stop,
+    };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

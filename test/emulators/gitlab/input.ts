@@ -64,7 +64,11 @@ export function optionalInteger(input: Input, name: string): number | undefined 
 }
 
 /** One of `values`, or the validation error GitLab gives for a value outside them. */
-export function optionalChoice<T extends string>(input: Input, name: string, values: readonly T[]): T | undefined {
+export function optionalChoice<T extends string>(
+  input: Input,
+  name: string,
+  values: readonly T[],
+): T | undefined {
   const value = optionalString(input, name);
   if (value === undefined) return undefined;
   if (!(values as readonly string[]).includes(value)) {

@@ -45,7 +45,7 @@ function pageHref(link: LinkTarget, request: PageRequest, page: number): string 
   const query = new URLSearchParams(
     Object.keys(params)
       .sort()
-      .map((key) => [key, params[key] as string]),
+      .map((key): [string, string] => [key, params[key] as string]),
   );
   return `${link.url}?${query}`;
 }
@@ -97,7 +97,7 @@ export function pageWithoutCount<T>(items: T[], request: PageRequest, link: Link
   const state: PageState = {
     page: request.page,
     nextPage: items.length >= request.perPage ? request.page + 1 : undefined,
-    prevPage: request.page > 1 && items.length > 0 ? request.page - 1 : undefined,
+    prevPage: request.page > 1 ? request.page - 1 : undefined,
   };
   return { items, headers: headersFor(state, request, link) };
 }

@@ -39,6 +39,15 @@ export async function invokeBundle(
   events: unknown[],
   options: InvokeOptions,
 ): Promise<Outcome[]> {
+  return (await invokeBundleWithOutput(bundle, events, options)).outcomes;
+}
+
+/** `invokeBundle`, also answering what the process printed on stdout (EMF metrics, say). */
+export async function invokeBundleWithOutput(
+  bundle: FunctionBundle,
+  events: unknown[],
+  options: InvokeOptions,
+): Promise<{ outcomes: Outcome[]; stdout: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'flowkeeper-invoke-'));
   try {
     const request = join(dir, 'request.json');
@@ -52,12 +61,12 @@ export async function invokeBundle(
         concurrency: options.concurrency ?? 1,
       }),
     );
-    const stderr = await run(process.execPath, [CHILD, request, results], {
+    const { stderr, stdout } = await run(process.execPath, [CHILD, request, results], {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       ...options.env,
     });
     try {
-      return JSON.parse(await readFile(results, 'utf8')) as Outcome[];
+      return { outcomes: JSON.parse(await readFile(results, 'utf8')) as Outcome[], stdout };
     } catch {
       throw new Error(`the function process wrote no results: ${stderr}`);
     }
@@ -66,17 +75,25 @@ export async function invokeBundle(
   }
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-8000);
     });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout = (stdout + chunk.toString()).slice(-200_000);
+    });
     child.on('error', reject);
-    child.on('close', () => resolve(stderr));
+    child.on('close', () => resolve({ stderr, stdout }));
   });
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { adoptedMessage, adoptedOrigin, adoptedOrigins, secondsBetween } from '#domain/mirror-commits.ts';
+
+const ORIGIN = adoptedOrigin('app-manifests', 'a'.repeat(40));
+
+describe('adoptedMessage', () => {
+  it('adds the trailer after a blank line', () => {
+    expect(adoptedMessage('Fix the probe\n', ORIGIN)).toBe(
+      `Fix the probe\n\nFlowkeeper-Adopted-From: codecommit:app-manifests@${'a'.repeat(40)}\n`,
+    );
+    expect(adoptedMessage('Fix the probe\n\nBecause it failed.', ORIGIN)).toBe(
+      `Fix the probe\n\nBecause it failed.\n\nFlowkeeper-Adopted-From: ${ORIGIN}\n`,
+    );
+  });
+
+  it('joins an existing trailer block', () => {
+    expect(adoptedMessage('Fix\n\nSigned-off-by: Bob <bob@example.com>\n', ORIGIN)).toBe(
+      `Fix\n\nSigned-off-by: Bob <bob@example.com>\nFlowkeeper-Adopted-From: ${ORIGIN}\n`,
+    );
+  });
+
+  it('round-trips through adoptedOrigins, which ignores other lines', () => {
+    const message = adoptedMessage('Fix\n\nFlowkeeper-Adopted-From is mentioned here', ORIGIN);
+    expect(adoptedOrigins(message)).toEqual([ORIGIN]);
+    expect(adoptedOrigins('Fix\n\nCo-authored-by: x')).toEqual([]);
+  });
+});
+
+describe('secondsBetween', () => {
+  it('counts whole seconds and never goes negative', () => {
+    const at = Date.parse('2026-03-10T10:00:00Z');
+    expect(secondsBetween('2026-03-10T09:58:30Z', at)).toBe(90);
+    expect(secondsBetween('2026-03-10T10:05:00Z', at)).toBe(0);
+    expect(secondsBetween('not a date', at)).toBe(0);
+  });
+});

@@ -1,0 +1,207 @@
+import { type Handler, param, type RequestContext } from './context.ts';
+import { now, userBasic } from './entities.ts';
+import { recordNotFound } from './errors.ts';
+import { optionalBoolean, optionalChoice, requiredString } from './input.ts';
+import { pageRequest, paginate } from './pagination.ts';
+import type { ProjectRecord } from './projects.ts';
+import { branchHead, mergeBase } from './repository.ts';
+import type { EmulatedUser } from './tokens.ts';
+
+export interface NoteRecord {
+  id: number;
+  body: string;
+  internal: boolean;
+  author: EmulatedUser;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MergeRequestRecord {
+  id: number;
+  iid: number;
+  title: string;
+  description: string;
+  sourceBranch: string;
+  targetBranch: string;
+  author: EmulatedUser;
+  createdAt: string;
+  updatedAt: string;
+  notes: NoteRecord[];
+}
+
+/** The instance administrator, author of what the test controls create. */
+export const ADMINISTRATOR: EmulatedUser = {
+  id: 1,
+  username: 'root',
+  name: 'Administrator',
+  email: 'admin@example.com',
+};
+
+export function addMergeRequest(
+  project: ProjectRecord,
+  id: number,
+  request: { source: string; target: string; title: string; description?: string },
+): number {
+  const iid = project.mergeRequests.size + 1;
+  const at = now();
+  project.mergeRequests.set(iid, {
+    id,
+    iid,
+    title: request.title,
+    description: request.description ?? '',
+    sourceBranch: request.source,
+    targetBranch: request.target,
+    author: ADMINISTRATOR,
+    createdAt: at,
+    updatedAt: at,
+    notes: [],
+  });
+  return iid;
+}
+
+function findMergeRequest(context: RequestContext): MergeRequestRecord {
+  const iid = param(context, 'iid');
+  const mergeRequest = /^\d+$/.test(iid) ? context.project.mergeRequests.get(Number(iid)) : undefined;
+  if (mergeRequest === undefined) throw recordNotFound();
+  return mergeRequest;
+}
+
+/** `GET /projects/:id/merge_requests/:iid`: an open merge request, its heads read live. */
+export const getMergeRequest: Handler = async (context) => {
+  const mergeRequest = findMergeRequest(context);
+  const { gitDir, path, id: projectId } = context.project;
+  const { baseUrl } = context.state;
+  const sourceHead = await branchHead(gitDir, mergeRequest.sourceBranch);
+  const targetHead = await branchHead(gitDir, mergeRequest.targetBranch);
+  const base = sourceHead && targetHead ? await mergeBase(gitDir, targetHead, sourceHead) : undefined;
+  const reference = `!${mergeRequest.iid}`;
+  return {
+    status: 200,
+    body: {
+      id: mergeRequest.id,
+      iid: mergeRequest.iid,
+      project_id: projectId,
+      title: mergeRequest.title,
+      description: mergeRequest.description,
+      state: 'opened',
+      created_at: mergeRequest.createdAt,
+      updated_at: mergeRequest.updatedAt,
+      merged_by: null,
+      merge_user: null,
+      merged_at: null,
+      closed_by: null,
+      closed_at: null,
+      target_branch: mergeRequest.targetBranch,
+      source_branch: mergeRequest.sourceBranch,
+      user_notes_count: mergeRequest.notes.length,
+      upvotes: 0,
+      downvotes: 0,
+      author: userBasic(mergeRequest.author, baseUrl),
+      assignees: [],
+      assignee: null,
+      reviewers: [],
+      source_project_id: projectId,
+      target_project_id: projectId,
+      labels: [],
+      draft: false,
+      work_in_progress: false,
+      milestone: null,
+      merge_when_pipeline_succeeds: false,
+      merge_status: 'can_be_merged',
+      detailed_merge_status: 'mergeable',
+      sha: sourceHead ?? null,
+      merge_commit_sha: null,
+      squash_commit_sha: null,
+      discussion_locked: null,
+      should_remove_source_branch: null,
+      force_remove_source_branch: false,
+      reference,
+      references: { short: reference, relative: reference, full: `${path}${reference}` },
+      web_url: `${baseUrl}/${path}/-/merge_requests/${mergeRequest.iid}`,
+      time_stats: {
+        time_estimate: 0,
+        total_time_spent: 0,
+        human_time_estimate: null,
+        human_total_time_spent: null,
+      },
+      squash: false,
+      squash_on_merge: false,
+      task_completion_status: { count: 0, completed_count: 0 },
+      has_conflicts: false,
+      blocking_discussions_resolved: true,
+      subscribed: false,
+      changes_count: null,
+      latest_build_started_at: null,
+      latest_build_finished_at: null,
+      first_deployed_to_production_at: null,
+      pipeline: null,
+      head_pipeline: null,
+      diff_refs: { base_sha: base ?? null, head_sha: sourceHead ?? null, start_sha: targetHead ?? null },
+      merge_error: null,
+      user: { can_merge: true },
+    },
+  };
+};
+
+function noteEntity(
+  context: RequestContext,
+  mergeRequest: MergeRequestRecord,
+  note: NoteRecord,
+): Record<string, unknown> {
+  return {
+    id: note.id,
+    type: null,
+    body: note.body,
+    author: userBasic(note.author, context.state.baseUrl),
+    created_at: note.createdAt,
+    updated_at: note.updatedAt,
+    system: false,
+    noteable_id: mergeRequest.id,
+    noteable_type: 'MergeRequest',
+    project_id: context.project.id,
+    resolvable: false,
+    confidential: note.internal,
+    internal: note.internal,
+    imported: false,
+    imported_from: 'none',
+    noteable_iid: mergeRequest.iid,
+    commands_changes: {},
+  };
+}
+
+/** `GET /projects/:id/merge_requests/:iid/notes`: newest first unless `sort=asc`. */
+export const listNotes: Handler = async (context) => {
+  const mergeRequest = findMergeRequest(context);
+  const sort = optionalChoice(context.input, 'sort', ['asc', 'desc'] as const) ?? 'desc';
+  const orderBy =
+    optionalChoice(context.input, 'order_by', ['created_at', 'updated_at'] as const) ?? 'created_at';
+  const key = (note: NoteRecord): string => (orderBy === 'created_at' ? note.createdAt : note.updatedAt);
+  const notes = [...mergeRequest.notes].sort((a, b) => {
+    const order = key(a).localeCompare(key(b)) || a.id - b.id;
+    return sort === 'asc' ? order : -order;
+  });
+  const page = paginate(notes, pageRequest(context.input), context.link);
+  return {
+    status: 200,
+    body: page.items.map((note) => noteEntity(context, mergeRequest, note)),
+    headers: page.headers,
+  };
+};
+
+/** `POST /projects/:id/merge_requests/:iid/notes`. */
+export const createNote: Handler = async (context) => {
+  const mergeRequest = findMergeRequest(context);
+  const body = requiredString(context.input, 'body');
+  const at = now();
+  const note: NoteRecord = {
+    id: context.state.sequences.next('note'),
+    body,
+    internal: optionalBoolean(context.input, 'internal') ?? false,
+    author: context.user,
+    createdAt: at,
+    updatedAt: at,
+  };
+  mergeRequest.notes.push(note);
+  mergeRequest.updatedAt = at;
+  return { status: 201, body: noteEntity(context, mergeRequest, note) };
+};
