@@ -132,7 +132,10 @@ const mirrorsInto = (mirrorUrl: string, repository: string): boolean =>
  * CodeCommit push mirror. Reads go through the files API; commits through the commits API with
  * one action per file.
  */
-export function createGitLabGitHost(options: GitLabGitHostOptions): GitHost & MirrorPrimary {
+/** GitLab lists its branches, so branch globs in mirror pairs always resolve. */
+export type GitLabGitHost = GitHost & MirrorPrimary & Required<Pick<MirrorPrimary, 'listBranches'>>;
+
+export function createGitLabGitHost(options: GitLabGitHostOptions): GitLabGitHost {
   const api: GitLabApi = createGitLabApi(options);
   const { project } = options;
   const base = projectPath(project);
@@ -375,6 +378,11 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitHost & Mi
     async commitsBetween(from: string, to: string): Promise<CommitDetails[]> {
       const { commits = [] } = await compare(from, to, false);
       return commits.map(commitDetails);
+    },
+
+    async listBranches(): Promise<string[]> {
+      const branches = await api.list<{ name: string }>(`${base}/repository/branches`).catch(rethrow);
+      return branches.map((branch) => branch.name);
     },
 
     async recentCommits(branch: string, limit: number): Promise<CommitDetails[]> {

@@ -122,6 +122,19 @@ describe('GitLab mirror primary: reading history', () => {
     ]);
     expect(await host.recentCommits('no-such-branch', 5)).toEqual([]);
   });
+
+  it('lists every branch, across pages', async () => {
+    const { host, gitDir, head } = await primary();
+    const seed = await head();
+    const created = Array.from({ length: 120 }, (_, index) => `release/r${String(index).padStart(3, '0')}`);
+    for (const branch of created) await gitText(gitDir, ['branch', branch, seed]);
+    const branches = await host.listBranches();
+    expect(branches).toHaveLength(121);
+    expect(new Set(branches)).toEqual(new Set(['main', ...created]));
+    expect(
+      gitlab.calls.filter((call) => call.route === 'GET /projects/:id/repository/branches'),
+    ).toHaveLength(2);
+  });
 });
 
 describe('GitLab mirror primary: syncMirror', () => {
