@@ -64,7 +64,7 @@ export interface Emulators {
 }
 
 /** Services moto answers for Flowkeeper; each gets `AWS_ENDPOINT_URL_<SERVICE>`. */
-export const MOTO_SERVICES = ['SSM', 'ECR', 'SNS', 'SQS', 'DYNAMODB'] as const;
+export const MOTO_SERVICES = ['SSM', 'SECRETS_MANAGER', 'ECR', 'SNS', 'SQS', 'DYNAMODB'] as const;
 
 export const EXAMPLE_REPOSITORY = 'app-manifests';
 export const EXAMPLE_BRANCHES = ['main', 'dev', 'stg'];

@@ -42,12 +42,12 @@ export async function invokeBundle(
   return (await invokeBundleWithOutput(bundle, events, options)).outcomes;
 }
 
-/** `invokeBundle`, also answering what the process printed on stdout (EMF metrics, say). */
+/** `invokeBundle`, also answering what the process printed (EMF metrics and logs on stdout). */
 export async function invokeBundleWithOutput(
   bundle: FunctionBundle,
   events: unknown[],
   options: InvokeOptions,
-): Promise<{ outcomes: Outcome[]; stdout: string }> {
+): Promise<{ outcomes: Outcome[]; stdout: string; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'flowkeeper-invoke-'));
   try {
     const request = join(dir, 'request.json');
@@ -66,7 +66,7 @@ export async function invokeBundleWithOutput(
       ...options.env,
     });
     try {
-      return { outcomes: JSON.parse(await readFile(results, 'utf8')) as Outcome[], stdout };
+      return { outcomes: JSON.parse(await readFile(results, 'utf8')) as Outcome[], stdout, stderr };
     } catch {
       throw new Error(`the function process wrote no results: ${stderr}`);
     }

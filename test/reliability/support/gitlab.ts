@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { invokeBundleWithOutput, type Outcome } from '#test/function-process/index.ts';
+import type { GitLabCallRecord } from '../../emulators/gitlab/server.ts';
+import { exampleManifests, releaseTargets } from './example.ts';
+import { headOf } from './git.ts';
+import type { Stack } from './stack.ts';
+
+const exec = promisify(execFile);
+
+/** Where the GitLab token is stored for the functions: a SecureString, as deployed. */
+export const TOKEN_PARAMETER = '/reliability/gitlab/token';
+
+/** Stores `token` as the SecureString the configurations name. */
+export async function storeToken(stack: Stack, token: string, name = TOKEN_PARAMETER): Promise<void> {
+  await stack.ssm.send(
+    new PutParameterCommand({ Name: name, Value: token, Type: 'SecureString', Overwrite: true }),
+  );
+}
+
+export interface MirrorPairOptions {
+  adopt?: boolean;
+  driftAlertMinutes?: number;
+  /** The token source of the GitLab repository; the SecureString at `TOKEN_PARAMETER` by default. */
+  token?: { ssm: string } | { secretsManager: string };
+}
+
+export interface MirrorPairFixture {
+  /** Repository keys of the configuration. */
+  gitlabKey: string;
+  codecommitKey: string;
+  /** The GitLab project path and the CodeCommit repository name. */
+  project: string;
+  codecommitName: string;
+  gitlabGitDir: string;
+  codecommitGitDir: string;
+  mirrorId: number;
+  /** The configuration's repositories and mirror entries for this pair. */
+  repositories: Record<string, unknown>;
+  mirror: Record<string, unknown>;
+}
+
+let pairs = 0;
+
+/**
+ * A GitLab project holding the example manifests on `main`, an empty CodeCommit repository, and
+ * the push mirror between them, run once so both sides start equal.
+ */
+export async function mirrorPair(stack: Stack, options: MirrorPairOptions = {}): Promise<MirrorPairFixture> {
+  pairs += 1;
+  const { gitlab, codecommit } = stack.emulators;
+  const project = `platform/manifests-${pairs}`;
+  const codecommitName = `manifests-mirror-${pairs}`;
+  const { gitDir: gitlabGitDir } = await gitlab.createProject(project, { main: await exampleManifests() });
+  const { gitDir: codecommitGitDir } = await codecommit.createRepository(codecommitName);
+  const mirrorId = gitlab.addRemoteMirror(project, {
+    url: `https://flowkeeper-at-111122223333:mirror-password@git-codecommit.eu-west-1.amazonaws.com/v1/repos/${codecommitName}`,
+    targetGitDir: codecommitGitDir,
+  });
+  await gitlab.runMirror(project, mirrorId);
+  const gitlabKey = `gitlab-${pairs}`;
+  const codecommitKey = `mirror-${pairs}`;
+  return {
+    gitlabKey,
+    codecommitKey,
+    project,
+    codecommitName,
+    gitlabGitDir,
+    codecommitGitDir,
+    mirrorId,
+    repositories: {
+      [gitlabKey]: {
+        provider: 'gitlab',
+        url: gitlab.url,
+        project,
+        token: options.token ?? { ssm: TOKEN_PARAMETER },
+      },
+      [codecommitKey]: { provider: 'codecommit', name: codecommitName },
+    },
+    mirror: {
+      gitlab: gitlabKey,
+      codecommit: codecommitKey,
+      branches: ['main'],
+      adopt: options.adopt ?? false,
+      driftAlertMinutes: options.driftAlertMinutes ?? 30,
+    },
+  };
+}
+
+/** A configuration with the pairs' repositories and mirrors, and the release images bumped on the first pair's GitLab side. */
+export function mirrorConfig(fixtures: MirrorPairFixture[]): Record<string, unknown> {
+  const [first] = fixtures;
+  if (!first) throw new Error('mirrorConfig needs a pair');
+  return {
+    repositories: Object.assign({}, ...fixtures.map((fixture) => fixture.repositories)),
+    images: [
+      {
+        ecr: 'my-app',
+        tags: { semver: '>=1.0.0' },
+        update: releaseTargets('main').map((target) => ({ ...target, repository: first.gitlabKey })),
+      },
+    ],
+    mirrors: fixtures.map((fixture) => fixture.mirror),
+  };
+}
+
+/** Both heads of `main`: GitLab's and CodeCommit's. */
+export async function heads(fixture: MirrorPairFixture): Promise<{ gitlab: string; codecommit: string }> {
+  const [gitlab, codecommit] = await Promise.all([
+    headOf(fixture.gitlabGitDir, 'main'),
+    headOf(fixture.codecommitGitDir, 'main'),
+  ]);
+  return { gitlab, codecommit };
+}
+
+/**
+ * A commit made on GitLab outside the API, with author and committer dates `ageMinutes` ago, so
+ * drift has an age to measure.
+ */
+export async function commitAgedOnGitLab(
+  fixture: MirrorPairFixture,
+  ageMinutes: number,
+  message: string,
+): Promise<string> {
+  const date = new Date(Date.now() - ageMinutes * 60_000).toISOString();
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Dana Developer',
+    GIT_AUTHOR_EMAIL: 'dana@example.com',
+    GIT_COMMITTER_NAME: 'Dana Developer',
+    GIT_COMMITTER_EMAIL: 'dana@example.com',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
+  const run = async (...args: string[]) =>
+    (await exec('git', ['-C', fixture.gitlabGitDir, ...args], { env })).stdout.trim();
+  const parent = await run('rev-parse', 'refs/heads/main');
+  const tree = await run('rev-parse', `${parent}^{tree}`);
+  const commit = await run('commit-tree', tree, '-p', parent, '-m', message);
+  await run('update-ref', 'refs/heads/main', commit, parent);
+  return commit;
+}
+
+/** The GitLab calls of one project, as `<route>` names, in arrival order. */
+export function projectRoutes(calls: readonly GitLabCallRecord[], project: string): string[] {
+  const encoded = `/projects/${encodeURIComponent(project)}`;
+  return calls.filter((call) => call.path.includes(encoded)).map((call) => call.route);
+}
+
+/** A commit status as GitLab's API lists it. */
+export interface ListedStatus {
+  name: string;
+  status: string;
+  target_url: string | null;
+  description: string | null;
+  sha: string;
+}
+
+/** Every status of `sha` in `project`, through the API with `token`. */
+export async function statusesOf(
+  stack: Stack,
+  project: string,
+  sha: string,
+  token: string,
+): Promise<ListedStatus[]> {
+  const url = `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(project)}/repository/commits/${sha}/statuses?all=true`;
+  const response = await fetch(url, { headers: { 'PRIVATE-TOKEN': token } });
+  if (!response.ok) throw new Error(`statuses of ${sha}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as ListedStatus[];
+}
+
+/**
+ * Runs one function on `events` with debug logging on, and keeps everything the process printed,
+ * so a test can check that no secret ever reaches the logs.
+ */
+export class InvocationLog {
+  readonly printed: string[] = [];
+  private readonly stack: Stack;
+
+  constructor(stack: Stack) {
+    this.stack = stack;
+  }
+
+  async invoke(
+    logicalId: string,
+    configParameter: string,
+    events: unknown[],
+    extra: Record<string, string> = {},
+  ): Promise<{ outcomes: Outcome[]; stdout: string }> {
+    const bundle = this.stack.bundles[logicalId];
+    if (!bundle) throw new Error(`${logicalId} was not built for this stack`);
+    const { outcomes, stdout, stderr } = await invokeBundleWithOutput(bundle, events, {
+      env: this.stack.envFor(configParameter, { POWERTOOLS_LOG_LEVEL: 'DEBUG', ...extra }),
+    });
+    this.printed.push(stdout, stderr, JSON.stringify(outcomes));
+    return { outcomes, stdout };
+  }
+}
