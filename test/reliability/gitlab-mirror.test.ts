@@ -178,6 +178,27 @@ describe('CodeBuild results as GitLab commit statuses', () => {
     const running = stack.emulators.codebuild.builds().find((build) => build.id === buildId);
     if (!running || buildId === undefined) throw new Error('the build did not start');
 
+    // A merge request of the built commit, in a project where pipelines must succeed.
+    await git(pair.gitlabGitDir, 'branch', 'feature/validated', built);
+    stack.emulators.gitlab.setPipelineMustSucceed(pair.project, true);
+    const mergeRequest = stack.emulators.gitlab.createMergeRequest(pair.project, {
+      source: 'feature/validated',
+      target: 'main',
+      title: 'Validated change',
+    });
+    const mergeStatus = async () => {
+      const response = await fetch(
+        `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(pair.project)}/merge_requests/${mergeRequest}`,
+        { headers: { 'PRIVATE-TOKEN': token } },
+      );
+      const body = (await response.json()) as {
+        detailed_merge_status: string;
+        head_pipeline: { status: string } | null;
+      };
+      return { merge: body.detailed_merge_status, pipeline: body.head_pipeline?.status ?? null };
+    };
+    expect(await mergeStatus()).toStrictEqual({ merge: 'ci_must_pass', pipeline: null });
+
     const report = (event: unknown) => log.invoke('BuildReportFunction', config, [event]);
     const started = await report(buildStateEvent(running, 'IN_PROGRESS'));
     expect(resultOf<FlowResult>(started.outcomes[0]).actions).toStrictEqual([
@@ -190,6 +211,8 @@ describe('CodeBuild results as GitLab commit statuses', () => {
         outcome: 'created',
       },
     ]);
+
+    expect(await mergeStatus()).toStrictEqual({ merge: 'ci_still_running', pipeline: 'running' });
 
     const finished = stack.emulators.codebuild.finishBuild(buildId, 'FAILED', {
       phase: 'BUILD',
@@ -207,6 +230,8 @@ describe('CodeBuild results as GitLab commit statuses', () => {
         outcome: 'created',
       },
     ]);
+    // The failing CodeBuild now blocks the merge.
+    expect(await mergeStatus()).toStrictEqual({ merge: 'ci_must_pass', pipeline: 'failed' });
     const duplicate = await report(failedEvent);
     expect(resultOf<FlowResult>(duplicate.outcomes[0]).actions).toMatchObject([
       { type: 'status', state: 'failed', outcome: 'unchanged' },

@@ -5,6 +5,7 @@ import { optionalBoolean, optionalChoice, requiredString } from './input.ts';
 import { pageRequest, paginate } from './pagination.ts';
 import type { ProjectRecord } from './projects.ts';
 import { branchHead, mergeBase } from './repository.ts';
+import { latestPipeline } from './statuses.ts';
 import type { EmulatedUser } from './tokens.ts';
 
 export interface NoteRecord {
@@ -75,6 +76,8 @@ export const getMergeRequest: Handler = async (context) => {
   const targetHead = await branchHead(gitDir, mergeRequest.targetBranch);
   const base = sourceHead && targetHead ? await mergeBase(gitDir, targetHead, sourceHead) : undefined;
   const reference = `!${mergeRequest.iid}`;
+  const pipeline =
+    sourceHead === undefined ? undefined : latestPipeline(context.project, sourceHead, baseUrl);
   return {
     status: 200,
     body: {
@@ -108,7 +111,7 @@ export const getMergeRequest: Handler = async (context) => {
       milestone: null,
       merge_when_pipeline_succeeds: false,
       merge_status: 'can_be_merged',
-      detailed_merge_status: 'mergeable',
+      detailed_merge_status: mergeCheck(context.project.pipelineMustSucceed, pipeline?.status ?? null),
       sha: sourceHead ?? null,
       merge_commit_sha: null,
       squash_commit_sha: null,
@@ -134,14 +137,26 @@ export const getMergeRequest: Handler = async (context) => {
       latest_build_started_at: null,
       latest_build_finished_at: null,
       first_deployed_to_production_at: null,
-      pipeline: null,
-      head_pipeline: null,
+      pipeline: pipeline?.entity ?? null,
+      head_pipeline: pipeline?.entity ?? null,
       diff_refs: { base_sha: base ?? null, head_sha: sourceHead ?? null, start_sha: targetHead ?? null },
       merge_error: null,
       user: { can_merge: true },
     },
   };
 };
+
+/**
+ * `detailed_merge_status` as far as pipelines decide it: with "Pipelines must succeed", a running
+ * head pipeline is `ci_still_running` and any other that did not succeed (or none) is `ci_must_pass`.
+ */
+function mergeCheck(pipelineMustSucceed: boolean, pipelineStatus: string | null): string {
+  if (!pipelineMustSucceed || pipelineStatus === 'success') return 'mergeable';
+  if (pipelineStatus === 'running' || pipelineStatus === 'pending' || pipelineStatus === 'created') {
+    return 'ci_still_running';
+  }
+  return 'ci_must_pass';
+}
 
 function noteEntity(
   context: RequestContext,

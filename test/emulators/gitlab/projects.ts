@@ -15,6 +15,8 @@ export interface ProjectRecord {
   mergeRequests: Map<number, MergeRequestRecord>;
   pipelines: PipelineRecord[];
   mirrors: Map<number, RemoteMirrorRecord>;
+  /** Settings → Merge requests → "Pipelines must succeed" (`only_allow_merge_if_pipeline_succeeds`). */
+  pipelineMustSucceed: boolean;
   /** Runs repository writes of this project one at a time. */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -65,6 +67,7 @@ export class ProjectStore {
       mergeRequests: new Map(),
       pipelines: [],
       mirrors: new Map(),
+      pipelineMustSucceed: false,
       exclusive: serialised(),
     };
     this.#byId.set(record.id, record);

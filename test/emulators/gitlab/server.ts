@@ -72,6 +72,8 @@ export interface GitLabEmulator {
     project: string | number,
     request: { source: string; target: string; title: string; description?: string },
   ): number;
+  /** Turns "Pipelines must succeed" on or off: merge requests then report `ci_must_pass` until the source head's pipeline succeeds. */
+  setPipelineMustSucceed(project: string | number, on: boolean): void;
   /** Adds an enabled push mirror into `targetGitDir`; answers its id. */
   addRemoteMirror(project: string | number, mirror: RemoteMirrorOptions): number;
   /** Runs the push mirror `id` (every mirror of the project without one) now, whatever the delay. */
@@ -249,6 +251,9 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions = {}): 
     gitDir: (path) => projects.gitDir(path),
     createMergeRequest: (project, request) =>
       addMergeRequest(projectOf(project), sequences.next('mergeRequest'), request),
+    setPipelineMustSucceed(project, on) {
+      projectOf(project).pipelineMustSucceed = on;
+    },
     addRemoteMirror(project, mirror) {
       const id = sequences.next('mirror');
       projectOf(project).mirrors.set(id, newMirror(id, mirror));
