@@ -46,6 +46,8 @@ function configureEnvironment(request: InvokeRequest): void {
   }
   process.env.FLOWKEEPER_DRY_RUN = request.dryRun ? 'true' : 'false';
   process.env.POWERTOOLS_LOG_LEVEL = request.verbose ? 'DEBUG' : 'SILENT';
+  // Metrics are EMF lines on stdout, which would garble the rendered (or --json) result.
+  process.env.POWERTOOLS_METRICS_DISABLED = request.verbose ? 'false' : 'true';
 }
 
 const handlers = new Map<string, LambdaHandler>();

@@ -10,8 +10,10 @@ emulators until Ctrl-C.
 
   --seed       repository app-manifests (branches main, dev, stg) from examples/manifests, the
                SSM parameter /flowkeeper/config holding examples/flowkeeper.yaml pointed at it,
-               pull request 1 (feature/new-probe → main, against the example's branch flow) and
-               the CodeBuild project manifests-validate
+               pull request 1 (feature/new-probe → main, against the example's branch flow),
+               the CodeBuild project manifests-validate, and GitLab project platform/app-manifests
+               push-mirrored into CodeCommit repository app-manifests-mirror (a mirror pair of
+               the configuration; the token in the SecureString /flowkeeper/gitlab-token)
   --root       keep the CodeCommit repositories in this directory (reused on the next start)
   --write-env  also write the environment to this file, for \`. file\` in another shell
 
@@ -94,16 +96,18 @@ const notes = [
   `# CodeCommit emulator: ${emulators.codecommit.endpoint}`,
   `# CodeBuild emulator: ${emulators.codebuild.endpoint}${emulators.seeded ? '' : ' (no projects until CreateProject)'}`,
   `# CodeCommit repositories (bare, one <name>.git each): ${emulators.repositoriesDir}`,
-  `# GitLab emulator: ${emulators.gitlab.url} (API ${emulators.gitlab.url}/api/v4, no projects until created)`,
+  `# GitLab emulator: ${emulators.gitlab.url} (API ${emulators.gitlab.url}/api/v4${emulators.seeded ? '' : ', no projects until created'})`,
   `# GitLab token (PRIVATE-TOKEN, scope api): ${emulators.gitlabToken}`,
 ];
 if (emulators.seeded) {
-  const { repositoryName, branches, gitDir, configParameter, wrongSourcePullRequest } = emulators.seeded;
+  const { repositoryName, branches, gitDir, configParameter, wrongSourcePullRequest, mirror } =
+    emulators.seeded;
   notes.push(
     `# repository ${repositoryName} (${branches.join(', ')}): git -C ${shellQuote(gitDir)} log --all --oneline`,
     `# SSM parameter ${configParameter}: examples/flowkeeper.yaml using codecommit:${repositoryName}`,
     `# pull request ${wrongSourcePullRequest}: feature/new-probe → main, against the flow dev → stg → main`,
     '# CodeBuild project manifests-validate',
+    `# GitLab project ${mirror.project} push-mirrors (mirror ${mirror.mirrorId}) into CodeCommit ${mirror.repositoryName}; token in ${mirror.tokenParameter}`,
   );
 }
 notes.push('# Ctrl-C stops both.');

@@ -12,7 +12,14 @@ const GLOB = /\*/;
 export async function checkDrift(eventId: string, deps: MirrorDeps): Promise<MirrorResult> {
   const actions: MirrorAction[] = [];
   const now = deps.now();
-  for (const pair of allPairs(deps.config)) {
+  const pairs = allPairs(deps.config);
+  if (pairs.length === 0) {
+    return {
+      eventId,
+      actions: [{ type: 'skip', reason: 'no mirrors are configured (mirrors: in the configuration)' }],
+    };
+  }
+  for (const pair of pairs) {
     for (const branch of await branchesOf(pair, deps)) {
       const comparison = await compareBranch(pair, branch, deps);
       const action = mirrorAction(pair, branch, comparison, now);

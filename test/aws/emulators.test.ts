@@ -73,6 +73,7 @@ describe('startEmulators', () => {
     await withEmulators({ region: 'eu-central-1' }, async ({ env, moto, codecommit, codebuild }) => {
       expect(env).toStrictEqual({
         AWS_ENDPOINT_URL_SSM: moto.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
         AWS_ENDPOINT_URL_ECR: moto.endpoint,
         AWS_ENDPOINT_URL_SNS: moto.endpoint,
         AWS_ENDPOINT_URL_SQS: moto.endpoint,
@@ -95,7 +96,7 @@ describe('startEmulators', () => {
   });
 
   it('seeds the example repository, its configuration, a pull request against the flow and the validation project', async () => {
-    await withEmulators({ seed: true }, async ({ env, seeded, repositoriesDir }) => {
+    await withEmulators({ seed: true }, async ({ env, seeded, repositoriesDir, gitlab }) => {
       const clients = clientsFrom(env);
       const { repositoryMetadata } = await clients.codecommit.send(
         new GetRepositoryCommand({ repositoryName: 'app-manifests' }),
@@ -141,7 +142,26 @@ describe('startEmulators', () => {
       }).load();
       expect(config.repositories).toStrictEqual({
         manifests: { provider: 'codecommit', name: 'app-manifests' },
+        'gitlab-manifests': {
+          provider: 'gitlab',
+          url: gitlab.url,
+          project: 'platform/app-manifests',
+          token: { ssm: '/flowkeeper/gitlab-token' },
+        },
+        'manifests-mirror': { provider: 'codecommit', name: 'app-manifests-mirror' },
       });
+      expect(config.mirrors).toMatchObject([
+        { gitlab: 'gitlab-manifests', codecommit: 'manifests-mirror', branches: ['main'], adopt: true },
+      ]);
+      // The mirror ran once: both sides of the pair hold the same main.
+      const mirror = seeded?.mirror;
+      const head = async (gitDir = '') =>
+        (await exec('git', ['-C', gitDir, 'rev-parse', 'refs/heads/main'])).stdout.trim();
+      expect(await head(mirror?.gitDir)).toBe(await head(mirror?.gitlabGitDir));
+      const token = await clients.ssm.send(
+        new GetParameterCommand({ Name: '/flowkeeper/gitlab-token', WithDecryption: true }),
+      );
+      expect(token.Parameter).toMatchObject({ Type: 'SecureString', Value: GITLAB_EMULATOR_TOKEN });
       expect(config.images.map((image) => image.ecr)).toStrictEqual(['my-app-dev', 'my-app']);
       expect(config.flow.manifests?.promotion).toStrictEqual(['dev', 'stg', 'main']);
       const stored = await clients.ssm.send(new GetParameterCommand({ Name: '/flowkeeper/config' }));

@@ -11,7 +11,7 @@ import {
   CreatePullRequestCommand,
   GetBranchCommand,
 } from '@aws-sdk/client-codecommit';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parseDocument } from 'yaml';
 import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
 import { type CodeBuildEmulator, startCodeBuildEmulator } from '../emulators/codebuild/server.ts';
@@ -44,6 +44,19 @@ export interface SeededExample {
   configParameter: string;
   /** Id of the seeded pull request that breaks the flow (`feature/new-probe` → `main`). */
   wrongSourcePullRequest: string;
+  /** GitLab project holding the example on `main`, push-mirrored into `mirror.repositoryName`. */
+  mirror: SeededMirror;
+}
+
+export interface SeededMirror {
+  project: string;
+  gitlabGitDir: string;
+  repositoryName: string;
+  /** The bare repository behind the CodeCommit mirror. */
+  gitDir: string;
+  mirrorId: number;
+  /** The SSM SecureString holding the GitLab token the configuration names. */
+  tokenParameter: string;
 }
 
 export interface Emulators {
@@ -85,11 +98,38 @@ async function readTree(dir: string): Promise<Record<string, Uint8Array>> {
   return files;
 }
 
-/** examples/flowkeeper.yaml with its local repository turned into the CodeCommit one; comments stay. */
-export async function exampleConfigForCodeCommit(repositoryName = EXAMPLE_REPOSITORY): Promise<string> {
+/**
+ * examples/flowkeeper.yaml with its local repository turned into the CodeCommit one; comments stay.
+ * With `gitlabUrl`, also the seeded GitLab project and its CodeCommit push mirror as a mirror pair.
+ */
+export async function exampleConfigForCodeCommit(
+  repositoryName = EXAMPLE_REPOSITORY,
+  gitlabUrl?: string,
+): Promise<string> {
   const document = parseDocument(await readFile(join(EXAMPLES_DIR, 'flowkeeper.yaml'), 'utf8'));
   const repository = document.createNode({ provider: 'codecommit', name: repositoryName }, { flow: true });
   document.setIn(['repositories', 'manifests'], repository);
+  if (gitlabUrl !== undefined) {
+    document.setIn(
+      ['repositories', 'gitlab-manifests'],
+      document.createNode({
+        provider: 'gitlab',
+        url: gitlabUrl,
+        project: EXAMPLE_GITLAB_PROJECT,
+        token: { ssm: EXAMPLE_GITLAB_TOKEN_PARAMETER },
+      }),
+    );
+    document.setIn(
+      ['repositories', 'manifests-mirror'],
+      document.createNode({ provider: 'codecommit', name: EXAMPLE_MIRROR_REPOSITORY }, { flow: true }),
+    );
+    document.set(
+      'mirrors',
+      document.createNode([
+        { gitlab: 'gitlab-manifests', codecommit: 'manifests-mirror', branches: ['main'], adopt: true },
+      ]),
+    );
+  }
   return document.toString({ lineWidth: 0 });
 }
 
@@ -98,6 +138,10 @@ export const EXAMPLE_WRONG_SOURCE = { branch: 'feature/new-probe', into: 'main' 
 /** The access key id standing for the developer who opens it (not Flowkeeper's `test`). */
 export const EXAMPLE_DEVELOPER = 'developer';
 export const EXAMPLE_VALIDATION_PROJECT = 'manifests-validate';
+/** The seeded GitLab primary, its CodeCommit push mirror (the names the mirror samples in events/ use) and the token's parameter. */
+export const EXAMPLE_GITLAB_PROJECT = 'platform/app-manifests';
+export const EXAMPLE_MIRROR_REPOSITORY = 'app-manifests-mirror';
+export const EXAMPLE_GITLAB_TOKEN_PARAMETER = '/flowkeeper/gitlab-token';
 
 /**
  * Branch `feature/new-probe` with one commit, and pull request 1 from it into `main`, opened by the
@@ -148,17 +192,41 @@ async function seedWrongSourcePullRequest(endpoint: string, region: string): Pro
   }
 }
 
+/**
+ * GitLab project `platform/app-manifests` (the example on `main`) push-mirrored into CodeCommit
+ * repository `app-manifests-mirror`, the mirror run once so both sides start equal.
+ */
+async function seedMirror(
+  gitlab: GitLabEmulator,
+  codecommit: CodeCommitEmulator,
+  files: Record<string, Uint8Array>,
+  region: string,
+): Promise<Omit<SeededMirror, 'tokenParameter'>> {
+  const project = EXAMPLE_GITLAB_PROJECT;
+  const { gitDir: gitlabGitDir } = await gitlab.createProject(project, { main: files });
+  const repositoryName = EXAMPLE_MIRROR_REPOSITORY;
+  let gitDir = codecommit.gitDir(repositoryName);
+  if (!existsSync(gitDir)) ({ gitDir } = await codecommit.createRepository(repositoryName));
+  const mirrorId = gitlab.addRemoteMirror(project, {
+    url: `https://flowkeeper-at-123456789012:mirror-password@git-codecommit.${region}.amazonaws.com/v1/repos/${repositoryName}`,
+    targetGitDir: gitDir,
+  });
+  await gitlab.runMirror(project, mirrorId);
+  return { project, gitlabGitDir, repositoryName, gitDir, mirrorId };
+}
+
 async function seedExample(emulators: {
   codecommit: CodeCommitEmulator;
   codebuild: CodeBuildEmulator;
+  gitlab: GitLabEmulator;
   motoEndpoint: string;
   region: string;
 }): Promise<SeededExample> {
-  const { codecommit, codebuild, motoEndpoint, region } = emulators;
+  const { codecommit, codebuild, gitlab, motoEndpoint, region } = emulators;
+  const files = await readTree(join(EXAMPLES_DIR, 'manifests'));
   let gitDir = codecommit.gitDir(EXAMPLE_REPOSITORY);
   // A persistent root may hold the repository from an earlier run: keep its history.
   if (!existsSync(gitDir)) {
-    const files = await readTree(join(EXAMPLES_DIR, 'manifests'));
     ({ gitDir } = await codecommit.createRepository(
       EXAMPLE_REPOSITORY,
       Object.fromEntries(EXAMPLE_BRANCHES.map((branch) => [branch, files])),
@@ -169,11 +237,20 @@ async function seedExample(emulators: {
     region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+  const mirror = await seedMirror(gitlab, codecommit, files, region);
   try {
     await createSsmParameterStore({ client }).put(
       EXAMPLE_CONFIG_PARAMETER,
-      await exampleConfigForCodeCommit(),
+      await exampleConfigForCodeCommit(EXAMPLE_REPOSITORY, gitlab.url),
       'Flowkeeper configuration for the example manifests repository',
+    );
+    await client.send(
+      new PutParameterCommand({
+        Name: EXAMPLE_GITLAB_TOKEN_PARAMETER,
+        Value: GITLAB_EMULATOR_TOKEN,
+        Type: 'SecureString',
+        Overwrite: true,
+      }),
     );
   } finally {
     client.destroy();
@@ -191,6 +268,7 @@ async function seedExample(emulators: {
     gitDir,
     configParameter: EXAMPLE_CONFIG_PARAMETER,
     wrongSourcePullRequest,
+    mirror: { ...mirror, tokenParameter: EXAMPLE_GITLAB_TOKEN_PARAMETER },
   };
 }
 
@@ -301,7 +379,7 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
     const gitlab = gitlabStart.value;
     gitlab.addToken(GITLAB_EMULATOR_TOKEN, { username: 'flowkeeper', name: 'Flowkeeper' });
     const seeded = options.seed
-      ? await seedExample({ codecommit, codebuild, motoEndpoint: moto.endpoint, region })
+      ? await seedExample({ codecommit, codebuild, gitlab, motoEndpoint: moto.endpoint, region })
       : undefined;
     const env: Record<string, string> = {
       ...Object.fromEntries(MOTO_SERVICES.map((service) => [`AWS_ENDPOINT_URL_${service}`, moto.endpoint])),
