@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createExampleRepository } from '../cli/example-repo.ts';
 import { buildAll } from '../scripts/build.ts';
+import { gitlabBench } from './gitlab.ts';
 import { median, ms, percentile } from './stats.ts';
 import { wireBench } from './wire.ts';
 
@@ -36,6 +37,7 @@ for (const build of builds) {
 }
 
 await wireBench();
+await gitlabBench();
 
 function coldInit(file: string) {
   const url = pathToFileURL(file).href;

@@ -87,6 +87,9 @@ type Action =
   | { action: 'delete'; file_path: string; last_commit_id: string };
 
 /** The file at a commit: its bytes and the last commit that touched it, or undefined when absent. */
+/** How many files read at a commit are kept for the commit that follows the read. */
+const READ_CACHE_ENTRIES = 256;
+
 interface FileAtParent {
   bytes: Buffer;
   lastCommitId: string;
@@ -169,8 +172,21 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitLabGitHos
     }
   }
 
+  // A file at a commit never changes: what a bump read is what its commit needs for
+  // `last_commit_id`, so the commit does not fetch each file a second time.
+  const readAtCommit = new Map<string, FileAtParent>();
+  const remember = (commitId: string, path: string, file: FileAtParent): void => {
+    if (readAtCommit.size >= READ_CACHE_ENTRIES) {
+      const oldest = readAtCommit.keys().next().value;
+      if (oldest !== undefined) readAtCommit.delete(oldest);
+    }
+    readAtCommit.set(`${commitId}\u0000${path}`, file);
+  };
+
   /** The file at commit `ref` with its last commit, or undefined when the commit does not hold it. */
   async function fileAt(ref: string, path: string): Promise<FileAtParent | undefined> {
+    const known = readAtCommit.get(`${ref}\u0000${path}`);
+    if (known !== undefined) return known;
     try {
       const { body } = await api.request<GitLabFile>(filePath(path), { query: { ref } });
       return { bytes: Buffer.from(body.content, 'base64'), lastCommitId: body.last_commit_id };
@@ -335,9 +351,11 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitLabGitHos
         }
         throw new GitHostError('CommitNotFound', `${where}: the commit does not exist`, { cause: error });
       }
+      const bytes = Buffer.from(file.content, 'base64');
+      remember(file.commit_id, path, { bytes, lastCommitId: file.last_commit_id });
       let content: string;
       try {
-        content = utf8.decode(Buffer.from(file.content, 'base64'));
+        content = utf8.decode(bytes);
       } catch (error) {
         throw new GitHostError('NotText', `${where}: the file is not valid UTF-8 text and cannot be edited`, {
           cause: error,

@@ -132,6 +132,22 @@ describe('GitLab git host: commit', () => {
     expect((await host.readFile('main', 'apps/web.yaml')).content).toBe('image: web:1\n');
   });
 
+  it('reuses the files a bump read at the parent, so each file is fetched once', async () => {
+    const { host } = await project();
+    const read = await host.readFile('main', 'apps/api.yaml');
+    emulator.calls.length = 0;
+    const result = await host.commit(
+      request(read.commitId, [{ path: 'apps/api.yaml', content: 'image: api:2\n' }]),
+    );
+    expect(result.status).toBe('committed');
+    expect(emulator.calls.map((call) => call.route)).toEqual([
+      'GET /projects/:id/repository/branches/:branch',
+      COMMITS_ROUTE,
+    ]);
+    const posted = postedCommits()[0]?.input as { actions: { last_commit_id?: string }[] };
+    expect(posted.actions[0]?.last_commit_id).toBe(read.commitId);
+  });
+
   it('answers unchanged without writing when every file already has the content', async () => {
     const { host, head } = await project();
     emulator.calls.length = 0;

@@ -25,11 +25,12 @@ const clientSettings = () => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 
-/** An SSM client on moto that counts the commands it sends. */
-function countedSsm(): { client: SSMClient; calls: () => number } {
-  const client = new SSMClient(clientSettings());
+/** `client` with a counter of the commands it sends. */
+function counted<Client extends SSMClient | SecretsManagerClient>(
+  client: Client,
+): { client: Client; calls: () => number } {
   let calls = 0;
-  client.middlewareStack.add(
+  (client.middlewareStack as SSMClient['middlewareStack']).add(
     (next) => (args) => {
       calls += 1;
       return next(args);
@@ -39,19 +40,8 @@ function countedSsm(): { client: SSMClient; calls: () => number } {
   return { client, calls: () => calls };
 }
 
-/** A Secrets Manager client on moto that counts the commands it sends. */
-function countedSecrets(): { client: SecretsManagerClient; calls: () => number } {
-  const client = new SecretsManagerClient(clientSettings());
-  let calls = 0;
-  client.middlewareStack.add(
-    (next) => (args) => {
-      calls += 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  return { client, calls: () => calls };
-}
+const countedSsm = () => counted(new SSMClient(clientSettings()));
+const countedSecrets = () => counted(new SecretsManagerClient(clientSettings()));
 
 const unique = (kind: string) => `/flowkeeper/test-${process.pid}/${kind}-${++count}`;
 

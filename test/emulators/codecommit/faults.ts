@@ -1,3 +1,5 @@
+import { seededRandom } from '../seeded-random.ts';
+
 /**
  * The fault layer in front of the emulated service: latency, throttling and server faults (as a
  * deterministic sequence or drawn from a seeded generator), and a branch that moves between a
@@ -48,18 +50,6 @@ interface RandomRule {
   kind: FaultKind;
   probability: number;
   next: () => number;
-}
-
-/** mulberry32: small, fast and good enough to make fault runs reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const matches = (rule: { operation?: string }, operation: string): boolean =>
