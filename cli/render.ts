@@ -65,6 +65,7 @@ const FLOW_TYPES = new Set([
   'promotion',
   'alert',
   'status',
+  'note',
 ]);
 
 const MIRROR_TYPES = new Set(['mirror', 'sync', 'adopt']);
@@ -138,6 +139,10 @@ function renderFlowAction(
     case 'status':
       return [
         `${dry}GitLab status ${action.name} ${action.state} on ${action.repository}@${action.commitId.slice(0, 12)}: ${action.outcome}`,
+      ];
+    case 'note':
+      return [
+        `GitLab note on merge request !${action.mergeRequest} of ${action.repository} (head ${action.commitId.slice(0, 12)}): ${action.outcome}`,
       ];
   }
 }

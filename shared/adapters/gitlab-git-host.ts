@@ -62,6 +62,17 @@ interface GitLabCompare {
   compare_timeout?: boolean;
 }
 
+interface GitLabMergeRequestRef {
+  iid: number;
+  state: string;
+  sha: string | null;
+  web_url: string;
+}
+
+interface GitLabNote {
+  body: string;
+}
+
 interface GitLabRemoteMirror {
   id: number;
   url: string;
@@ -456,6 +467,23 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitLabGitHos
         throw error;
       }
       return { mirrorId };
+    },
+
+    async mergeRequestsAt(commitId: string): Promise<{ iid: number; webUrl: string }[]> {
+      const related = await api
+        .list<GitLabMergeRequestRef>(`${base}/repository/commits/${commitId}/merge_requests`)
+        .catch(rethrow);
+      return related
+        .filter((mergeRequest) => mergeRequest.state === 'opened' && mergeRequest.sha === commitId)
+        .map((mergeRequest) => ({ iid: mergeRequest.iid, webUrl: mergeRequest.web_url }));
+    },
+
+    async noteOnMergeRequest(iid: number, body: string, marker: string): Promise<'created' | 'unchanged'> {
+      const notes = `${base}/merge_requests/${iid}/notes`;
+      const existing = await api.list<GitLabNote>(notes, { sort: 'desc' }).catch(rethrow);
+      if (existing.some((note) => note.body.includes(marker))) return 'unchanged';
+      await api.request(notes, { method: 'POST', body: { body } }).catch(rethrow);
+      return 'created';
     },
 
     async setCommitStatus(commitId: string, status: CommitStatus): Promise<'created' | 'unchanged'> {

@@ -95,6 +95,40 @@ export async function postBuildStatus(
   return { ...action, outcome };
 }
 
+/**
+ * A failed build also leaves a note on each open merge request whose head it built, with the
+ * failing phase and the log link, so the reason is in the conversation and not only behind the
+ * pipeline widget. The note carries the build ARN as a hidden marker: a redelivered event finds it
+ * and posts nothing.
+ */
+export async function noteBuildFailure(
+  build: BuildStateEvent,
+  target: GitLabTarget,
+  primary: MirrorPrimary,
+  dryRun: boolean | undefined,
+): Promise<FlowAction[]> {
+  const mergeRequests = await primary.mergeRequestsAt(target.commitId);
+  const marker = `<!-- flowkeeper:build ${build.buildArn} -->`;
+  const link = build.logsLink ?? buildConsoleLink(build.buildArn);
+  const body = [
+    marker,
+    `**codebuild/${build.project}** failed on ${target.commitId.slice(0, 12)}: ${statusDescription(build)}.`,
+    ...(link === undefined ? [] : ['', `[Build logs](${link})`]),
+  ].join('\n');
+  const actions: FlowAction[] = [];
+  for (const { iid } of mergeRequests) {
+    const outcome = dryRun ? 'dry run' : await primary.noteOnMergeRequest(iid, body, marker);
+    actions.push({
+      type: 'note',
+      repository: target.repository,
+      mergeRequest: iid,
+      commitId: target.commitId,
+      outcome,
+    });
+  }
+  return actions;
+}
+
 export function statusDescription(build: BuildStateEvent): string {
   const number = build.buildNumber === undefined ? 'Build' : `Build #${build.buildNumber}`;
   const seconds = buildDuration(build);

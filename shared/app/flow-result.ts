@@ -15,6 +15,7 @@ export type FlowAction =
   | PromotionAction
   | AlertAction
   | StatusAction
+  | NoteAction
   | FlowSkipAction;
 
 interface PullRequestScope {
@@ -75,6 +76,16 @@ export interface AlertAction {
   branch: string;
   subject: string;
   files: string[];
+}
+
+/** A note on a GitLab merge request whose head a build failed on. */
+export interface NoteAction {
+  type: 'note';
+  repository: string;
+  mergeRequest: number;
+  commitId: string;
+  /** `created`, `unchanged` (a redelivered event: the note is there) or `dry run`. */
+  outcome: string;
 }
 
 /** A GitLab commit status posted for a build. */

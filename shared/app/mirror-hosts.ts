@@ -49,6 +49,10 @@ export interface MirrorPrimary {
    * `GitHostError` `MirrorNotFound` when there is none.
    */
   syncMirror(target: { mirrorId?: number; codecommitRepository: string }): Promise<{ mirrorId: number }>;
+  /** Open merge requests whose source branch head is `commitId`. */
+  mergeRequestsAt(commitId: string): Promise<{ iid: number; webUrl: string }[]>;
+  /** Add `body` as a note on merge request `iid`, unless one of its notes already holds `marker`. */
+  noteOnMergeRequest(iid: number, body: string, marker: string): Promise<'created' | 'unchanged'>;
   /** Post a commit status; a status already in that state is `unchanged`, not an error. */
   setCommitStatus(commitId: string, status: CommitStatus): Promise<'created' | 'unchanged'>;
   /** Commit `changes` onto `branch` only if its head is still `parentCommitId`. */

@@ -7,7 +7,7 @@ import {
   readPullRequestContext,
 } from '#events/build-pull-request-context.ts';
 import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
-import { gitLabTarget, postBuildStatus } from './build-status.ts';
+import { gitLabTarget, noteBuildFailure, postBuildStatus } from './build-status.ts';
 import { comment } from './check-pull-request.ts';
 import { type FlowDeps, flowForRepository, repositoryKeyFor } from './flow-deps.ts';
 import type { FlowAction, FlowResult } from './flow-result.ts';
@@ -31,9 +31,12 @@ export async function reportBuild(
   const result: FlowResult = { eventId: build.id, actions: [] };
   const gitlab = gitLabTarget(build, deps.config);
   if (gitlab.target && deps.mirrorPrimary) {
-    result.actions.push(
-      await postBuildStatus(build, gitlab.target, deps.mirrorPrimary(gitlab.target.repository), deps.dryRun),
-    );
+    const primary = deps.mirrorPrimary(gitlab.target.repository);
+    const status = await postBuildStatus(build, gitlab.target, primary, deps.dryRun);
+    result.actions.push(status);
+    if (status.type === 'status' && status.state === 'failed') {
+      result.actions.push(...(await noteBuildFailure(build, gitlab.target, primary, deps.dryRun)));
+    }
   }
   const { context, problems } = readPullRequestContext(build);
   if (context === undefined) {

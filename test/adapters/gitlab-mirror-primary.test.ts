@@ -247,6 +247,44 @@ describe('GitLab mirror primary: setCommitStatus', () => {
   });
 });
 
+describe('GitLab mirror primary: merge request notes', () => {
+  it('finds the open merge requests whose head is a commit, and notes each once', async () => {
+    const { path, host, head, gitDir } = await primary();
+    await gitText(gitDir, ['branch', 'feature/probe', await head()]);
+    const first = await host.commit({
+      branch: 'feature/probe',
+      parentCommitId: await head(),
+      changes: [{ path: 'apps/api.yaml', content: 'image: api:2\n' }],
+      message: 'Probe 1',
+      author: AUTHOR,
+    });
+    if (first.status !== 'committed') throw new Error('no commit');
+    const second = await host.commit({
+      branch: 'feature/probe',
+      parentCommitId: first.commitId,
+      changes: [{ path: 'apps/api.yaml', content: 'image: api:3\n' }],
+      message: 'Probe 2',
+      author: AUTHOR,
+    });
+    if (second.status !== 'committed') throw new Error('no commit');
+    const iid = gitlab.createMergeRequest(path, { source: 'feature/probe', target: 'main', title: 'Probe' });
+
+    expect(await host.mergeRequestsAt(second.commitId)).toEqual([
+      { iid, webUrl: `${gitlab.url}/${path}/-/merge_requests/${iid}` },
+    ]);
+    // An older commit of the merge request is not its head; a commit of main belongs to none.
+    expect(await host.mergeRequestsAt(first.commitId)).toEqual([]);
+    expect(await host.mergeRequestsAt(await head())).toEqual([]);
+
+    const marker = '<!-- flowkeeper:build arn:aws:codebuild:eu-west-1:1:build/p:1 -->';
+    expect(await host.noteOnMergeRequest(iid, `${marker}\nBuild failed`, marker)).toBe('created');
+    expect(await host.noteOnMergeRequest(iid, `${marker}\nBuild failed`, marker)).toBe('unchanged');
+    expect(
+      gitlab.calls.filter((call) => call.route === 'POST /projects/:id/merge_requests/:iid/notes'),
+    ).toHaveLength(1);
+  });
+});
+
 describe('GitLab mirror primary: replayCommit', () => {
   it('replays changed, added and deleted files with the original author', async () => {
     const { host, head, gitDir } = await primary();

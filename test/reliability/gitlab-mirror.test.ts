@@ -152,8 +152,11 @@ describe('CodeBuild results as GitLab commit statuses', () => {
   it('turns a failed build of the mirror into a failed status on the built commit, once', async () => {
     const pair = await mirrorPair(stack);
     const config = await configure([pair]);
-    const { gitlab: built } = await heads(pair);
-    const later = await commitAgedOnGitLab(pair, 0, 'A later commit the build did not build');
+    // A merge request's commit, mirrored to CodeCommit, where CodeBuild builds it.
+    await git(pair.gitlabGitDir, 'branch', 'feature/validated', 'main');
+    const built = await commitAgedOnGitLab(pair, 0, 'Tighten the probe', 'feature/validated');
+    await stack.emulators.gitlab.runMirror(pair.project);
+    const other = await commitAgedOnGitLab(pair, 0, 'A commit the build did not build');
     const project = `${PROJECT}-${pair.codecommitName}`;
     stack.emulators.codebuild.createProject(project, {
       source: {
@@ -178,8 +181,7 @@ describe('CodeBuild results as GitLab commit statuses', () => {
     const running = stack.emulators.codebuild.builds().find((build) => build.id === buildId);
     if (!running || buildId === undefined) throw new Error('the build did not start');
 
-    // A merge request of the built commit, in a project where pipelines must succeed.
-    await git(pair.gitlabGitDir, 'branch', 'feature/validated', built);
+    // The merge request, in a project where pipelines must succeed.
     stack.emulators.gitlab.setPipelineMustSucceed(pair.project, true);
     const mergeRequest = stack.emulators.gitlab.createMergeRequest(pair.project, {
       source: 'feature/validated',
@@ -229,13 +231,28 @@ describe('CodeBuild results as GitLab commit statuses', () => {
         state: 'failed',
         outcome: 'created',
       },
+      { type: 'note', repository: pair.gitlabKey, mergeRequest, commitId: built, outcome: 'created' },
     ]);
-    // The failing CodeBuild now blocks the merge.
+    // The failing CodeBuild now blocks the merge, and the merge request says why.
+    const notes = async () => {
+      const response = await fetch(
+        `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(pair.project)}/merge_requests/${mergeRequest}/notes`,
+        { headers: { 'PRIVATE-TOKEN': token } },
+      );
+      return ((await response.json()) as { body: string }[]).map((note) => note.body);
+    };
+    const [note, ...otherNotes] = await notes();
+    expect(otherNotes).toStrictEqual([]);
+    expect(note).toContain(`**codebuild/${project}** failed on ${built.slice(0, 12)}`);
+    expect(note).toContain('at BUILD: COMMAND_EXECUTION_ERROR');
+    expect(note).toMatch(/\[Build logs\]\(https:\/\/console\.aws\.amazon\.com\/cloudwatch\//);
     expect(await mergeStatus()).toStrictEqual({ merge: 'ci_must_pass', pipeline: 'failed' });
     const duplicate = await report(failedEvent);
     expect(resultOf<FlowResult>(duplicate.outcomes[0]).actions).toMatchObject([
       { type: 'status', state: 'failed', outcome: 'unchanged' },
+      { type: 'note', mergeRequest, outcome: 'unchanged' },
     ]);
+    expect(await notes()).toHaveLength(1);
 
     const statuses = await statusesOf(stack, pair.project, built, token);
     const failedStatuses = statuses.filter((status) => status.status === 'failed');
@@ -248,7 +265,7 @@ describe('CodeBuild results as GitLab commit statuses', () => {
       ),
       description: expect.stringMatching(/failed .*at BUILD: COMMAND_EXECUTION_ERROR/),
     });
-    expect(await statusesOf(stack, pair.project, later, token)).toStrictEqual([]);
+    expect(await statusesOf(stack, pair.project, other, token)).toStrictEqual([]);
   });
 });
 

@@ -1,10 +1,10 @@
 import { type Handler, param, type RequestContext } from './context.ts';
 import { now, userBasic } from './entities.ts';
-import { recordNotFound } from './errors.ts';
+import { notFound, recordNotFound } from './errors.ts';
 import { optionalBoolean, optionalChoice, requiredString } from './input.ts';
 import { pageRequest, paginate } from './pagination.ts';
 import type { ProjectRecord } from './projects.ts';
-import { branchHead, mergeBase } from './repository.ts';
+import { branchHead, isAncestor, mergeBase, resolveCommit } from './repository.ts';
 import { latestPipeline } from './statuses.ts';
 import type { EmulatedUser } from './tokens.ts';
 
@@ -219,4 +219,34 @@ export const createNote: Handler = async (context) => {
   mergeRequest.notes.push(note);
   mergeRequest.updatedAt = at;
   return { status: 201, body: noteEntity(context, mergeRequest, note) };
+};
+
+/**
+ * `GET /projects/:id/repository/commits/:sha/merge_requests`: the merge requests whose commits
+ * include `sha` (reachable from the source head, not from the target head), newest first.
+ */
+export const commitMergeRequests: Handler = async (context) => {
+  const { gitDir, path, id: projectId } = context.project;
+  const sha = await resolveCommit(gitDir, param(context, 'sha'));
+  if (sha === undefined) throw notFound('Commit');
+  const related: Record<string, unknown>[] = [];
+  for (const mergeRequest of [...context.project.mergeRequests.values()].reverse()) {
+    const sourceHead = await branchHead(gitDir, mergeRequest.sourceBranch);
+    const targetHead = await branchHead(gitDir, mergeRequest.targetBranch);
+    if (sourceHead === undefined || !(await isAncestor(gitDir, sha, sourceHead))) continue;
+    if (targetHead !== undefined && (await isAncestor(gitDir, sha, targetHead))) continue;
+    related.push({
+      id: mergeRequest.id,
+      iid: mergeRequest.iid,
+      project_id: projectId,
+      title: mergeRequest.title,
+      state: 'opened',
+      source_branch: mergeRequest.sourceBranch,
+      target_branch: mergeRequest.targetBranch,
+      sha: sourceHead,
+      web_url: `${context.state.baseUrl}/${path}/-/merge_requests/${mergeRequest.iid}`,
+    });
+  }
+  const page = paginate(related, pageRequest(context.input), context.link);
+  return { status: 200, body: page.items, headers: page.headers };
 };

@@ -3,7 +3,7 @@ import { compare, getCommit, getCommitDiff, listCommits } from './commit-queries
 import type { Handler } from './context.ts';
 import { createCommit } from './create-commit.ts';
 import { getFile } from './files.ts';
-import { createNote, getMergeRequest, listNotes } from './merge-requests.ts';
+import { commitMergeRequests, createNote, getMergeRequest, listNotes } from './merge-requests.ts';
 import { getMirror, listMirrors, syncMirror } from './mirrors.ts';
 import { getProject } from './project-routes.ts';
 import { listStatuses, postStatus } from './statuses.ts';
@@ -23,6 +23,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/projects/:id/repository/commits/:sha', handler: getCommit },
   { method: 'GET', path: '/projects/:id/repository/commits/:sha/diff', handler: getCommitDiff },
   { method: 'GET', path: '/projects/:id/repository/commits/:sha/statuses', handler: listStatuses },
+  {
+    method: 'GET',
+    path: '/projects/:id/repository/commits/:sha/merge_requests',
+    handler: commitMergeRequests,
+  },
   { method: 'GET', path: '/projects/:id/repository/compare', handler: compare },
   { method: 'GET', path: '/projects/:id/repository/branches', handler: listBranchesRoute },
   { method: 'GET', path: '/projects/:id/repository/branches/:branch', handler: getBranch },

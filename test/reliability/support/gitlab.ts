@@ -115,13 +115,14 @@ export async function heads(fixture: MirrorPairFixture): Promise<{ gitlab: strin
 }
 
 /**
- * A commit made on GitLab outside the API, with author and committer dates `ageMinutes` ago, so
- * drift has an age to measure.
+ * A commit made on GitLab outside the API on an existing branch, with author and committer dates
+ * `ageMinutes` ago, so drift has an age to measure.
  */
 export async function commitAgedOnGitLab(
   fixture: MirrorPairFixture,
   ageMinutes: number,
   message: string,
+  branch = 'main',
 ): Promise<string> {
   const date = new Date(Date.now() - ageMinutes * 60_000).toISOString();
   const env = {
@@ -135,10 +136,10 @@ export async function commitAgedOnGitLab(
   };
   const run = async (...args: string[]) =>
     (await exec('git', ['-C', fixture.gitlabGitDir, ...args], { env })).stdout.trim();
-  const parent = await run('rev-parse', 'refs/heads/main');
+  const parent = await run('rev-parse', `refs/heads/${branch}`);
   const tree = await run('rev-parse', `${parent}^{tree}`);
   const commit = await run('commit-tree', tree, '-p', parent, '-m', message);
-  await run('update-ref', 'refs/heads/main', commit, parent);
+  await run('update-ref', `refs/heads/${branch}`, commit, parent);
   return commit;
 }
 
