@@ -4,7 +4,7 @@ import type { Config, RepositoryConfig } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
 import { createCodeCommitGitHost } from './codecommit-git-host.ts';
 import { createCodeCommitMirrorReplica } from './codecommit-mirror-replica.ts';
-import { createGitLabGitHost } from './gitlab-git-host.ts';
+import { createGitLabGitHost, type GitLabGitHost } from './gitlab-git-host.ts';
 import { describeTokenSource, tokenProvider } from './gitlab-token.ts';
 import { createLocalGitHost } from './local-git-host.ts';
 
@@ -33,13 +33,29 @@ export function createGitHost(settings: RepositoryConfig): GitHost {
         ...(settings.region ? { region: settings.region } : {}),
       });
     case 'gitlab':
-      return createGitLabGitHost({
-        url: settings.url,
-        project: settings.project,
-        token: tokenProvider(settings.token),
-        tokenSource: describeTokenSource(settings.token),
-      });
+      return gitLabHost(settings);
   }
+}
+
+type GitLabSettings = Extract<RepositoryConfig, { provider: 'gitlab' }>;
+const gitLabHosts = new WeakMap<GitLabSettings, GitLabGitHost>();
+
+/**
+ * One GitLab host per configured project (per configuration loaded), whether it is reached as a
+ * git host or as a mirror primary: one token read and one file cache, not two.
+ */
+function gitLabHost(settings: GitLabSettings): GitLabGitHost {
+  let host = gitLabHosts.get(settings);
+  if (!host) {
+    host = createGitLabGitHost({
+      url: settings.url,
+      project: settings.project,
+      token: tokenProvider(settings.token),
+      tokenSource: describeTokenSource(settings.token),
+    });
+    gitLabHosts.set(settings, host);
+  }
+  return host;
 }
 
 export interface MirrorHosts {
@@ -51,7 +67,6 @@ export interface MirrorHosts {
 
 /** Both sides of the configured mirrors, each created once per configuration. */
 export function mirrorHostsFor(config: Config): MirrorHosts {
-  const primaries = new Map<string, MirrorPrimary>();
   const replicas = new Map<string, MirrorReplica>();
   const settingsOf = (key: string): RepositoryConfig => {
     const settings = config.repositories[key];
@@ -60,23 +75,13 @@ export function mirrorHostsFor(config: Config): MirrorHosts {
   };
   return {
     primary(key) {
-      let primary = primaries.get(key);
-      if (!primary) {
-        const settings = settingsOf(key);
-        if (settings.provider !== 'gitlab') {
-          throw new FlowkeeperError(
-            `repository ${key} is a ${settings.provider} repository; the primary of a mirror must be a GitLab project (provider: gitlab)`,
-          );
-        }
-        primary = createGitLabGitHost({
-          url: settings.url,
-          project: settings.project,
-          token: tokenProvider(settings.token),
-          tokenSource: describeTokenSource(settings.token),
-        });
-        primaries.set(key, primary);
+      const settings = settingsOf(key);
+      if (settings.provider !== 'gitlab') {
+        throw new FlowkeeperError(
+          `repository ${key} is a ${settings.provider} repository; the primary of a mirror must be a GitLab project (provider: gitlab)`,
+        );
       }
-      return primary;
+      return gitLabHost(settings);
     },
     replica(key) {
       let replica = replicas.get(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGitHost, mirrorHostsFor } from '#adapters/git-hosts.ts';
+import { createGitHost, gitHostsFor, mirrorHostsFor } from '#adapters/git-hosts.ts';
 import type { Config } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
 
@@ -35,6 +35,10 @@ describe('mirrorHostsFor', () => {
     expect(hosts.primary('primary')).toBe(hosts.primary('primary'));
     expect(hosts.replica('mirror').description).toBe('codecommit:app-manifests');
     expect(hosts.replica('mirror')).toBe(hosts.replica('mirror'));
+  });
+
+  it('shares the GitLab host with the git hosts of the same configuration (one token read, one cache)', () => {
+    expect(mirrorHostsFor(config).primary('primary')).toBe(gitHostsFor(config)('primary'));
   });
 
   it('throws naming the key when the primary is not a GitLab project', () => {
