@@ -5,6 +5,7 @@ import {
   adoptedMessage,
   adoptedOrigin,
   adoptedOrigins,
+  firstParentChain,
   secondsBetween,
 } from '#domain/mirror-commits.ts';
 import type { AlertSink } from './alert-sink.ts';
@@ -119,7 +120,11 @@ export function mirrorAction(
   comparison: Comparison,
   now: number,
 ): Extract<MirrorAction, { type: 'mirror' }> {
-  const oldest = comparison.foreign[0] ?? comparison.missing[0];
+  // Drift began when either branch first moved past the other: its oldest own (first-parent) commit.
+  const oldest =
+    comparison.foreign[0] ??
+    firstParentChain(comparison.missing, comparison.gitlabHead, comparison.forkPoint)[0] ??
+    comparison.missing[0];
   return {
     type: 'mirror',
     gitlab: pair.settings.gitlab,

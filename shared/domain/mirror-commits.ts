@@ -34,3 +34,24 @@ export function secondsBetween(fromIso: string, toMs: number): number {
   const from = Date.parse(fromIso);
   return Number.isNaN(from) ? 0 : Math.max(0, Math.round((toMs - from) / 1000));
 }
+
+/**
+ * The commits a branch itself moved through, oldest first: from `head` back along first parents to
+ * (not including) `base`, within `commits`. Commits merged in from other branches keep the dates
+ * they were made on those branches, so they would make drift look older than it is.
+ */
+export function firstParentChain<Commit extends { id: string; parentIds: readonly string[] }>(
+  commits: readonly Commit[],
+  head: string | undefined,
+  base: string | undefined,
+): Commit[] {
+  const byId = new Map(commits.map((commit) => [commit.id, commit]));
+  const chain: Commit[] = [];
+  for (let cursor = head; cursor !== undefined && cursor !== base; ) {
+    const commit = byId.get(cursor);
+    if (commit === undefined) break;
+    chain.unshift(commit);
+    cursor = commit.parentIds[0];
+  }
+  return chain;
+}
