@@ -8,8 +8,11 @@ import { GitHostError } from '#app/git-host.ts';
 export interface GitLabApiOptions {
   /** Base URL of the instance (`https://gitlab.com`); the API is `<url>/api/v4`. */
   url: string;
-  /** Reads the access token; called before every request, so it should cache. */
-  token: () => Promise<string>;
+  /**
+   * Reads the access token; called before every request, so it should cache. After a 401 it is
+   * called once with `fresh: true`: a token rotated since it was cached is then used at once.
+   */
+  token: TokenSupplier;
   /** Where the token comes from (`SSM parameter /x`), named when GitLab refuses it. */
   tokenSource?: string;
   fetch?: typeof fetch;
@@ -19,6 +22,8 @@ export interface GitLabApiOptions {
   /** How waits between attempts happen (tests record them instead of waiting). */
   sleep?: (ms: number) => Promise<void>;
 }
+
+export type TokenSupplier = (options?: { fresh?: boolean }) => Promise<string>;
 
 export interface RetryPolicy {
   /** Attempts per request, the first included. */
@@ -144,7 +149,8 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
     for (const [key, value] of Object.entries(init.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const token = await options.token();
+    let token = await options.token();
+    let renewed = false;
     // Whatever reaches an error message passes through here, so a token echoed back by a proxy or
     // a custom fetch never leaves this module.
     const redact = (text: string): string => (token === '' ? text : text.split(token).join('[redacted]'));
@@ -205,6 +211,15 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
       if (response.status >= 500 && !last) {
         await wait(backoff(attempt));
         continue;
+      }
+      if (response.status === 401 && !renewed) {
+        // The token may have been rotated since it was cached: read it again, once.
+        renewed = true;
+        const fresh = await options.token({ fresh: true });
+        if (fresh !== token) {
+          token = fresh;
+          continue;
+        }
       }
       if (response.status === 401 || response.status === 403) {
         throw new GitHostError(

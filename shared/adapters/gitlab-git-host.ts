@@ -15,6 +15,7 @@ import {
   isNotFound,
   notFoundSubject,
   projectPath,
+  type TokenSupplier,
 } from './gitlab-api.ts';
 
 export interface GitLabGitHostOptions {
@@ -22,7 +23,7 @@ export interface GitLabGitHostOptions {
   url: string;
   /** Project path (`platform/app-manifests`) or numeric id. */
   project: string;
-  token: () => Promise<string>;
+  token: TokenSupplier;
   /** Where the token comes from, named when GitLab refuses it. */
   tokenSource?: string;
   fetch?: typeof fetch;

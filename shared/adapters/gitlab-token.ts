@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { TokenSource } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import type { TokenSupplier } from './gitlab-api.ts';
 
 /** Clients the token is read with; shared default clients (SDK chain for region and endpoint) otherwise. */
 export interface TokenClients {
@@ -94,21 +95,22 @@ function secretReader(secretId: string, clients: TokenClients): Reader {
 /**
  * Reads the GitLab access token from its source once per container: an SSM parameter (decrypted)
  * or a Secrets Manager secret's string value, surrounding whitespace removed. A failed read is not
- * cached, so a token created after a failure is picked up by the next call.
+ * cached, so a token created after a failure is picked up by the next call; `fresh` reads it again
+ * (after GitLab refused the cached one, which may have been rotated).
  */
-export function tokenProvider(source: TokenSource, clients: TokenClients = {}): () => Promise<string> {
+export function tokenProvider(source: TokenSource, clients: TokenClients = {}): TokenSupplier {
   const description = describeTokenSource(source);
   const read =
     'ssm' in source ? ssmReader(source.ssm, clients) : secretReader(source.secretsManager, clients);
 
-  return () => {
+  return (options = {}) => {
     let tokens = cache.get(read.client);
     if (tokens === undefined) {
       tokens = new Map();
       cache.set(read.client, tokens);
     }
     const cached = tokens.get(description);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && !options.fresh) return cached;
     const pending = read.fetch().then((value) => {
       const token = value?.trim() ?? '';
       if (token === '') throw new TokenSourceError(`the GitLab token in ${description} is empty`);

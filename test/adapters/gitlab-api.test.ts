@@ -181,6 +181,20 @@ describe('GitLab API client', () => {
     expect(emulator.calls).toHaveLength(1);
   });
 
+  it('reads a rotated token again after a 401, and retries once with it', async () => {
+    let reads = 0;
+    const { api } = client({
+      token: async (options) => {
+        reads += 1;
+        return options?.fresh ? TOKEN : WRONG_TOKEN;
+      },
+    });
+    const { status } = await api.request(projectPath(PROJECT));
+    expect(status).toBe(200);
+    expect(statuses()).toEqual([401, 200]);
+    expect(reads).toBe(2);
+  });
+
   it('turns a 403 for a read-only token writing into AccessDenied with GitLab’s reason', async () => {
     const host = createGitLabGitHost({
       url: emulator.url,

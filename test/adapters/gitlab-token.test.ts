@@ -91,6 +91,22 @@ describe('tokenProvider with an SSM parameter', () => {
     expect(calls() - before).toBe(2); // the overwrite and one GetParameter
   });
 
+  it('reads the parameter again when asked for a fresh token, and caches what it read', async () => {
+    const { client, calls } = countedSsm();
+    const name = unique('rotated');
+    await client.send(new PutParameterCommand({ Name: name, Value: 'glpat-old', Type: 'SecureString' }));
+    const token = tokenProvider({ ssm: name }, { ssm: client });
+    expect(await token()).toBe('glpat-old');
+    await client.send(
+      new PutParameterCommand({ Name: name, Value: 'glpat-rotated', Type: 'SecureString', Overwrite: true }),
+    );
+    expect(await token()).toBe('glpat-old');
+    const before = calls();
+    expect(await token({ fresh: true })).toBe('glpat-rotated');
+    expect(await token()).toBe('glpat-rotated');
+    expect(calls() - before).toBe(1);
+  });
+
   it('throws a FlowkeeperError naming a missing parameter, and reads it once it exists', async () => {
     const { client } = countedSsm();
     const name = unique('missing');
