@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createGitLabApi,
@@ -11,6 +10,8 @@ import {
 } from '#adapters/gitlab-api.ts';
 import { createGitLabGitHost } from '#adapters/gitlab-git-host.ts';
 import { GitHostError } from '#app/git-host.ts';
+import { freePort } from '#test/free-port.ts';
+import { rejectionOf } from '#test/rejection.ts';
 import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';
 
 const TOKEN = 'glpat-api-test-SECRET-7f3a9c';
@@ -52,28 +53,6 @@ function client(options: Partial<GitLabApiOptions> = {}) {
     ...options,
   });
   return { api, waits };
-}
-
-async function rejectionOf(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** A local port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const statuses = () => emulator.calls.map((call) => call.status);
@@ -154,7 +133,7 @@ describe('GitLab API client', () => {
   });
 
   it('retries a host it cannot reach, then reports it with status 0', async () => {
-    const { api, waits } = client({ url: `http://127.0.0.1:${await closedPort()}` });
+    const { api, waits } = client({ url: `http://127.0.0.1:${await freePort()}` });
     const error = await rejectionOf(api.request(projectPath(PROJECT)));
     expect(error).toBeInstanceOf(GitLabApiError);
     expect((error as GitLabApiError).status).toBe(0);
@@ -252,9 +231,7 @@ describe('GitLab API client', () => {
     await collect(client().api.request(projectPath('platform/absent')));
     emulator.faults.failSequence(Array(4).fill('badGateway'), PROJECT_ROUTE);
     await collect(client().api.request(projectPath(PROJECT)));
-    await collect(
-      client({ url: `http://127.0.0.1:${await closedPort()}` }).api.request(projectPath(PROJECT)),
-    );
+    await collect(client({ url: `http://127.0.0.1:${await freePort()}` }).api.request(projectPath(PROJECT)));
     const readOnly = createGitLabGitHost({
       url: emulator.url,
       project: PROJECT,

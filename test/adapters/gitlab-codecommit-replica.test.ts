@@ -6,9 +6,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeCommitDate, createCodeCommitMirrorReplica } from '#adapters/codecommit-mirror-replica.ts';
 import { GitHostError } from '#app/git-host.ts';
+import { rejectionOf as rejectionOfType } from '#test/rejection.ts';
 import { emulatorClient } from '../emulators/codecommit/client.ts';
 import { gitText } from '../emulators/codecommit/git.ts';
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
+
+const rejectionOf = (call: Promise<unknown>) => rejectionOfType(call, GitHostError);
 
 let emulator: CodeCommitEmulator;
 let client: CodeCommitClient;
@@ -40,16 +43,6 @@ async function mirror(
   };
   const replica = createCodeCommitMirrorReplica({ repositoryName, client });
   return { repositoryName, gitDir, head, commit, replica };
-}
-
-async function rejectionOf(call: Promise<unknown>): Promise<GitHostError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof GitHostError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('codeCommitDate', () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitLabGitHost } from '#adapters/gitlab-git-host.ts';
 import { type CommitRequest, GitHostError } from '#app/git-host.ts';
+import { rejectionOf as rejectionOfType } from '#test/rejection.ts';
 import { gitText } from '../emulators/codecommit/git.ts';
 import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';
+
+const rejectionOf = (call: Promise<unknown>) => rejectionOfType(call, GitHostError);
 
 const TOKEN = 'glpat-host-test-0123456789abcdef';
 const AUTHOR = { name: 'Flowkeeper', email: 'flowkeeper@example.com' };
@@ -27,16 +30,6 @@ async function project(files: Record<string, string | Uint8Array> = {}) {
   const host = createGitLabGitHost({ url: emulator.url, project: path, token: async () => TOKEN });
   const head = () => gitText(gitDir, ['rev-parse', 'refs/heads/main']);
   return { path, id, gitDir, host, head };
-}
-
-async function rejectionOf(call: Promise<unknown>): Promise<GitHostError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof GitHostError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const request = (parentCommitId: string, changes: CommitRequest['changes']): CommitRequest => ({

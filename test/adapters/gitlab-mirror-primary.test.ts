@@ -2,10 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCodeCommitMirrorReplica } from '#adapters/codecommit-mirror-replica.ts';
 import { createGitLabGitHost } from '#adapters/gitlab-git-host.ts';
 import { GitHostError } from '#app/git-host.ts';
+import { rejectionOf as rejectionOfType } from '#test/rejection.ts';
 import { emulatorClient } from '../emulators/codecommit/client.ts';
 import { gitText } from '../emulators/codecommit/git.ts';
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
 import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';
+
+const rejectionOf = (call: Promise<unknown>) => rejectionOfType(call, GitHostError);
 
 const TOKEN = 'glpat-primary-test-9b8a7c6d';
 const STATUS_ROUTE = 'POST /projects/:id/statuses/:sha';
@@ -62,16 +65,6 @@ async function mirrorTarget() {
   const url = `https://flowkeeper-at-123456789012:s3cr3t@git-codecommit.us-east-1.amazonaws.com/v1/repos/${name}`;
   const replica = createCodeCommitMirrorReplica({ repositoryName: name, client: emulatorClient(codecommit) });
   return { name, gitDir, url, replica };
-}
-
-async function rejectionOf(call: Promise<unknown>): Promise<GitHostError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof GitHostError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('GitLab mirror primary: reading history', () => {

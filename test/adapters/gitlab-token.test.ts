@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTokenSource, TokenSourceError, tokenProvider } from '#adapters/gitlab-token.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
 import { type MotoServer, startMoto } from '#test/moto.ts';
+import { rejectionOf } from '#test/rejection.ts';
 
 let moto: MotoServer;
 let count = 0;
@@ -44,15 +45,6 @@ const countedSsm = () => counted(new SSMClient(clientSettings()));
 const countedSecrets = () => counted(new SecretsManagerClient(clientSettings()));
 
 const unique = (kind: string) => `/flowkeeper/test-${process.pid}/${kind}-${++count}`;
-
-async function rejectionOf(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('describeTokenSource', () => {
   it('names the parameter or the secret', () => {

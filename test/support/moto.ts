@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 
 /** A running `moto_server` (the AWS emulator, installed with `pip install 'moto[server]'`). */
 export interface MotoServer {
@@ -9,18 +9,6 @@ export interface MotoServer {
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Start moto's server on a free local port and wait until it answers. The server runs in its own
