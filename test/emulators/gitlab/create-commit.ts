@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { isValidRefName } from '../codecommit/names.ts';
+import { commitDirectly } from '../codecommit/seed.ts';
 import { listFiles, type TreeEntry, writeBlob, writeTree } from '../codecommit/trees.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { commitDetailEntity } from './entities.ts';
@@ -18,7 +19,6 @@ import {
   writeCommit,
   ZERO_ID,
 } from './repository.ts';
-import { commitDirectly } from './seed.ts';
 
 const ACTIONS = ['create', 'update', 'move', 'delete', 'chmod'] as const;
 type ActionName = (typeof ACTIONS)[number];
