@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: per function, the minified bundle size, cold init time (fresh Node processes
- * loading the bundle) and, for ImageBumpFunction, bump latency against a local repository.
+ * loading the bundle) and, for ImageBumpFunction, bump latency against a local repository; then
+ * the figures over the wire (CodeCommit, and a GitLab primary with its CodeCommit mirror).
  * Figures are printed, never asserted.
  */
 import { spawnSync } from 'node:child_process';
