@@ -456,12 +456,16 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitLabGitHos
         await api.request(`${base}/remote_mirrors/${mirrorId}/sync`, { method: 'POST' });
       } catch (error) {
         if (isNotFound(error, 'Project')) throw projectMissing(error);
-        if (notFoundSubject(error) !== undefined) {
+        const missing = notFoundSubject(error);
+        if (missing !== undefined) {
+          // A bare "404 Not Found" is the route itself: GitLab before 16.11 has no mirror sync endpoint.
+          const why =
+            missing === 'Unknown'
+              ? 'does not exist, or GitLab is older than 16.11 and cannot start a mirror update on request'
+              : 'does not exist';
           throw new GitHostError(
             'MirrorNotFound',
-            place(
-              `remote mirror ${mirrorId} (into CodeCommit repository ${codecommitRepository}) does not exist`,
-            ),
+            place(`remote mirror ${mirrorId} (into CodeCommit repository ${codecommitRepository}) ${why}`),
             { cause: error },
           );
         }
