@@ -1,6 +1,6 @@
 /**
- * Pure rules of mirror adoption: the trailer that marks a commit replayed from CodeCommit onto
- * GitLab, and the texts of drift alerts.
+ * Pure rules of mirror adoption and drift: the trailer that marks a commit replayed from
+ * CodeCommit onto GitLab, the first-parent chain drift is dated from, and time arithmetic.
  */
 
 export const ADOPTED_TRAILER = 'Flowkeeper-Adopted-From';
