@@ -52,6 +52,11 @@ export interface GitLabRequest {
   query?: Query;
   /** Sent as JSON. */
   body?: unknown;
+  /**
+   * Retry 5xx answers and network failures (default). Off for a write that GitLab may have carried
+   * out before failing and that is not safe to repeat: the caller checks and decides.
+   */
+  retryServerErrors?: boolean;
 }
 
 export interface GitLabResponse<T> {
@@ -155,6 +160,7 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
     // a custom fetch never leaves this module.
     const redact = (text: string): string => (token === '' ? text : text.split(token).join('[redacted]'));
     const where = `GitLab ${method} ${baseUrl}${path}`;
+    const retryServerErrors = init.retryServerErrors ?? true;
 
     for (let attempt = 1; ; attempt += 1) {
       const last = attempt >= policy.attempts;
@@ -180,7 +186,7 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
             : error instanceof Error
               ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
               : String(error);
-        if (!last) {
+        if (!last && retryServerErrors) {
           await wait(backoff(attempt));
           continue;
         }
@@ -208,7 +214,7 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
         await wait(after === undefined ? backoff(attempt) : Math.min(after, policy.maxRetryAfterMs));
         continue;
       }
-      if (response.status >= 500 && !last) {
+      if (response.status >= 500 && !last && retryServerErrors) {
         await wait(backoff(attempt));
         continue;
       }

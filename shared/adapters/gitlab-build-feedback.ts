@@ -88,9 +88,19 @@ export function createGitLabBuildFeedback(project: GitLabProject): GitLabBuildFe
 
     async noteOnMergeRequest(iid, body, marker) {
       const notes = `${base}/merge_requests/${iid}/notes`;
-      const existing = await api.list<GitLabNote>(notes, { sort: 'desc' }).catch(rethrow);
-      if (existing.some((note) => note.body.includes(marker))) return 'unchanged';
-      await api.request(notes, { method: 'POST', body: { body } }).catch(rethrow);
+      const marked = async () =>
+        (await api.list<GitLabNote>(notes, { sort: 'desc' }).catch(rethrow)).some((note) =>
+          note.body.includes(marker),
+        );
+      if (await marked()) return 'unchanged';
+      try {
+        // Not retried blindly: a note that failed with a 5xx may still have been added.
+        await api.request(notes, { method: 'POST', body: { body }, retryServerErrors: false });
+      } catch (error) {
+        const mayHaveLanded = error instanceof GitLabApiError && (error.status === 0 || error.status >= 500);
+        if (mayHaveLanded && (await marked())) return 'created';
+        return rethrow(error);
+      }
       return 'created';
     },
   };

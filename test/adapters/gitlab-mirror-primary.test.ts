@@ -278,6 +278,38 @@ describe('GitLab mirror primary: merge request notes', () => {
   });
 });
 
+describe('GitLab mirror primary: a note whose POST fails', () => {
+  const NOTES_ROUTE = 'POST /projects/:id/merge_requests/:iid/notes';
+  const marker = '<!-- flowkeeper:build arn:aws:codebuild:eu-west-1:1:build/p:2 -->';
+
+  async function mergeRequest() {
+    const { path, host, head, gitDir } = await primary();
+    await gitText(gitDir, ['branch', 'feature/note', await head()]);
+    const iid = gitlab.createMergeRequest(path, { source: 'feature/note', target: 'main', title: 'Note' });
+    return { host, iid };
+  }
+
+  it('is not posted twice when GitLab added it but the answer was lost', async () => {
+    const { host, iid } = await mergeRequest();
+    gitlab.faults.failSequence(['lostResponse'], NOTES_ROUTE);
+    expect(await host.noteOnMergeRequest(iid, `${marker}\nfailed`, marker)).toBe('created');
+    expect(await host.noteOnMergeRequest(iid, `${marker}\nfailed`, marker)).toBe('unchanged');
+    expect(gitlab.calls.filter((call) => call.route === NOTES_ROUTE)).toHaveLength(1);
+  });
+
+  it('is left to the next delivery when GitLab failed before adding it', async () => {
+    const { host, iid } = await mergeRequest();
+    gitlab.faults.failSequence(['internalServerError'], NOTES_ROUTE);
+    await expect(host.noteOnMergeRequest(iid, `${marker}\nfailed`, marker)).rejects.toMatchObject({
+      status: 500,
+    });
+    expect(await host.noteOnMergeRequest(iid, `${marker}\nfailed`, marker)).toBe('created');
+    expect(gitlab.calls.filter((call) => call.route === NOTES_ROUTE).map((call) => call.status)).toEqual([
+      500, 201,
+    ]);
+  });
+});
+
 describe('GitLab mirror primary: replayCommit', () => {
   it('replays changed, added and deleted files with the original author', async () => {
     const { host, head, gitDir } = await primary();
