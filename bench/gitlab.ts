@@ -14,7 +14,7 @@ import { referenceEvent } from '../test/support/codecommit-events.ts';
 import { startEmulators } from '../test/support/emulators.ts';
 import { ecrPushEvent } from '../test/support/events.ts';
 import { buildBundle, invokeBundle, type Outcome } from '../test/support/function-process/index.ts';
-import { median, ms } from './stats.ts';
+import { countedNames, median, ms } from './stats.ts';
 
 const exec = promisify(execFile);
 const BUMPS = Number(process.env.BENCH_GITLAB_BUMPS ?? 20);
@@ -102,8 +102,12 @@ mirrors:
     const replay = await callsDuring(() =>
       invokeBundle(bump, [warm, ecrPushEvent({ 'image-tag': '1.5.0' })], { env: benchEnv }),
     );
-    console.log(`  GitLab calls, four-file bump + mirror sync   ${describeCalls(bumped.calls)}`);
-    console.log(`  GitLab calls, no-op replay                   ${describeCalls(replay.calls)}`);
+    console.log(
+      `  GitLab calls, four-file bump + mirror sync   ${countedNames(bumped.calls.map((call) => call.route))}`,
+    );
+    console.log(
+      `  GitLab calls, no-op replay                   ${countedNames(replay.calls.map((call) => call.route))}`,
+    );
 
     const current = await head(mirrorDir);
     const scheduled = {
@@ -125,8 +129,12 @@ mirrors:
       oldCommitId: current,
     });
     const inSync = await callsDuring(() => invokeBundle(mirrorSync, [update], { env: benchEnv }));
-    console.log(`  GitLab calls, drift check (1 branch)         ${describeCalls(drift.calls)}`);
-    console.log(`  GitLab calls, mirror update in sync          ${describeCalls(inSync.calls)}`);
+    console.log(
+      `  GitLab calls, drift check (1 branch)         ${countedNames(drift.calls.map((call) => call.route))}`,
+    );
+    console.log(
+      `  GitLab calls, mirror update in sync          ${countedNames(inSync.calls.map((call) => call.route))}`,
+    );
 
     // Bump after bump: the wall time from the event to CodeCommit holding the commit.
     const lags: number[] = [];
@@ -147,10 +155,4 @@ mirrors:
     await emulators.stop();
     await rm(dist, { recursive: true, force: true });
   }
-}
-
-function describeCalls(calls: { route: string }[]): string {
-  const counts = new Map<string, number>();
-  for (const call of calls) counts.set(call.route, (counts.get(call.route) ?? 0) + 1);
-  return `${calls.length} (${[...counts].map(([route, n]) => `${n} ${route}`).join(', ')})`;
 }

@@ -11,7 +11,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startEmulators } from '../test/support/emulators.ts';
 import { ecrPushEvent } from '../test/support/events.ts';
 import { buildBundle, invokeBundle, type Outcome } from '../test/support/function-process/index.ts';
-import { median, ms, percentile } from './stats.ts';
+import { countedNames, median, ms, percentile } from './stats.ts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 100);
@@ -81,9 +81,11 @@ ${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n  
     );
     const multi = await callsDuring(() => invokeBundle(bundle, [push('multi', '1.1.0')], { env: benchEnv }));
     const noop = await callsDuring(() => invokeBundle(bundle, [push('single', '1.1.0')], { env: benchEnv }));
-    console.log(`  API calls, single-file bump   ${describeCalls(single.calls)}`);
-    console.log(`  API calls, four-file bump     ${describeCalls(multi.calls)}`);
-    console.log(`  API calls, no-op replay       ${describeCalls(noop.calls)}`);
+    console.log(
+      `  API calls, single-file bump   ${countedNames(single.calls.map((call) => call.operation))}`,
+    );
+    console.log(`  API calls, four-file bump     ${countedNames(multi.calls.map((call) => call.operation))}`);
+    console.log(`  API calls, no-op replay       ${countedNames(noop.calls.map((call) => call.operation))}`);
 
     const baseline = await callsDuring(() =>
       invokeBundle(
@@ -142,12 +144,6 @@ ${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n  
     await emulators.stop();
     await rm(dist, { recursive: true, force: true });
   }
-}
-
-function describeCalls(calls: { operation: string }[]): string {
-  const counts = new Map<string, number>();
-  for (const call of calls) counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);
-  return `${calls.length} (${[...counts].map(([op, n]) => `${n} ${op}`).join(', ')})`;
 }
 
 function pad(n: number): string {
