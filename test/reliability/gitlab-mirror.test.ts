@@ -361,7 +361,11 @@ const emfLines = (stdout: string): EmfLine[] =>
 
 describe('the scheduled drift check', () => {
   it('publishes drift metrics for every mirrored branch and alerts drift older than the threshold', async () => {
-    const inSync = await mirrorPair(stack);
+    // Branch globs are expanded from GitLab's branch list.
+    const inSync = await mirrorPair(stack, { branches: ['main', 'release/*'] });
+    await git(inSync.gitlabGitDir, 'branch', 'release/1.0', 'main');
+    await git(inSync.gitlabGitDir, 'branch', 'feature/not-mirrored', 'main');
+    await stack.emulators.gitlab.runMirror(inSync.project);
     const lagging = await mirrorPair(stack, { driftAlertMinutes: 30 });
     const config = await configure([inSync, lagging]);
     const stale = await commitAgedOnGitLab(lagging, 95, 'Raise the replica count');
@@ -372,13 +376,18 @@ describe('the scheduled drift check', () => {
     ]);
     const actions = mirrorActions(outcomes[0]);
     expect(actions.filter((action) => action.type === 'mirror')).toMatchObject([
-      { gitlab: inSync.gitlabKey, state: 'in-sync', lagSeconds: 0 },
-      { gitlab: lagging.gitlabKey, state: 'gitlab-ahead', behind: 1, ahead: 0 },
+      { gitlab: inSync.gitlabKey, branch: 'main', state: 'in-sync', lagSeconds: 0 },
+      { gitlab: inSync.gitlabKey, branch: 'release/1.0', state: 'in-sync', lagSeconds: 0 },
+      { gitlab: lagging.gitlabKey, branch: 'main', state: 'gitlab-ahead', behind: 1, ahead: 0 },
     ]);
 
     const metrics = emfLines(stdout);
-    const byMirror = (fixture: MirrorPairFixture) =>
-      metrics.find((line) => line.Mirror === `${fixture.gitlabKey}->${fixture.codecommitKey}`);
+    const byMirror = (fixture: MirrorPairFixture, branch = 'main') =>
+      metrics.find(
+        (line) => line.Mirror === `${fixture.gitlabKey}->${fixture.codecommitKey}` && line.Branch === branch,
+      );
+    expect(metrics).toHaveLength(3);
+    expect(byMirror(inSync, 'release/1.0')).toMatchObject({ MirrorInSync: 1, MirrorCommitsBehind: 0 });
     expect(byMirror(inSync)).toMatchObject({
       Branch: 'main',
       MirrorInSync: 1,

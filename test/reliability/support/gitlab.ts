@@ -21,6 +21,8 @@ export async function storeToken(stack: Stack, token: string, name = TOKEN_PARAM
 
 export interface MirrorPairOptions {
   adopt?: boolean;
+  /** Branches (globs allowed) the pair keeps; `main` by default. */
+  branches?: string[];
   driftAlertMinutes?: number;
   /** The token source of the GitLab repository; the SecureString at `TOKEN_PARAMETER` by default. */
   token?: { ssm: string } | { secretsManager: string };
@@ -81,7 +83,7 @@ export async function mirrorPair(stack: Stack, options: MirrorPairOptions = {}):
     mirror: {
       gitlab: gitlabKey,
       codecommit: codecommitKey,
-      branches: ['main'],
+      branches: options.branches ?? ['main'],
       adopt: options.adopt ?? false,
       driftAlertMinutes: options.driftAlertMinutes ?? 30,
     },
