@@ -2,7 +2,7 @@ import type { Config } from '#config/types.ts';
 import { formatDuration } from '#domain/flow-messages.ts';
 import { buildConsoleLink, buildDuration } from '#events/build-pull-request-context.ts';
 import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
-import type { FlowAction } from './flow-result.ts';
+import type { FlowAction, StatusAction } from './flow-result.ts';
 import type { CommitStatusState, MirrorPrimary } from './mirror-hosts.ts';
 
 const STATES: Record<string, CommitStatusState> = {
@@ -74,10 +74,10 @@ export async function postBuildStatus(
   target: GitLabTarget,
   primary: MirrorPrimary,
   dryRun: boolean | undefined,
-): Promise<FlowAction> {
+): Promise<StatusAction> {
   const state = STATES[build.status] ?? (build.complete ? 'failed' : 'running');
   const name = `codebuild/${build.project}`;
-  const link = build.logsLink ?? buildConsoleLink(build.buildArn);
+  const link = buildLink(build);
   const action = {
     type: 'status' as const,
     repository: target.repository,
@@ -109,7 +109,7 @@ export async function noteBuildFailure(
 ): Promise<FlowAction[]> {
   const mergeRequests = await primary.mergeRequestsAt(target.commitId);
   const marker = `<!-- flowkeeper:build ${build.buildArn} -->`;
-  const link = build.logsLink ?? buildConsoleLink(build.buildArn);
+  const link = buildLink(build);
   const body = [
     marker,
     `**codebuild/${build.project}** failed on ${target.commitId.slice(0, 12)}: ${statusDescription(build)}.`,
@@ -128,6 +128,10 @@ export async function noteBuildFailure(
   }
   return actions;
 }
+
+/** The build's log link, or while it runs (no log stream yet) its console page. */
+const buildLink = (build: BuildStateEvent): string | undefined =>
+  build.logsLink ?? buildConsoleLink(build.buildArn);
 
 export function statusDescription(build: BuildStateEvent): string {
   const number = build.buildNumber === undefined ? 'Build' : `Build #${build.buildNumber}`;

@@ -34,7 +34,7 @@ export async function reportBuild(
     const primary = deps.mirrorPrimary(gitlab.target.repository);
     const status = await postBuildStatus(build, gitlab.target, primary, deps.dryRun);
     result.actions.push(status);
-    if (status.type === 'status' && status.state === 'failed') {
+    if (status.state === 'failed') {
       result.actions.push(...(await noteBuildFailure(build, gitlab.target, primary, deps.dryRun)));
     }
   }
