@@ -13,6 +13,7 @@ import { releaseTags, sampleEvent } from './support/example.ts';
 import { commitsSince, fileAt, git } from './support/git.ts';
 import {
   commitAgedOnGitLab,
+  gitlabGet,
   heads,
   InvocationLog,
   type MirrorPairFixture,
@@ -189,14 +190,10 @@ describe('CodeBuild results as GitLab commit statuses', () => {
       title: 'Validated change',
     });
     const mergeStatus = async () => {
-      const response = await fetch(
-        `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(pair.project)}/merge_requests/${mergeRequest}`,
-        { headers: { 'PRIVATE-TOKEN': token } },
-      );
-      const body = (await response.json()) as {
+      const body = await gitlabGet<{
         detailed_merge_status: string;
         head_pipeline: { status: string } | null;
-      };
+      }>(stack, pair.project, `/merge_requests/${mergeRequest}`, token);
       return { merge: body.detailed_merge_status, pipeline: body.head_pipeline?.status ?? null };
     };
     expect(await mergeStatus()).toStrictEqual({ merge: 'ci_must_pass', pipeline: null });
@@ -234,13 +231,15 @@ describe('CodeBuild results as GitLab commit statuses', () => {
       { type: 'note', repository: pair.gitlabKey, mergeRequest, commitId: built, outcome: 'created' },
     ]);
     // The failing CodeBuild now blocks the merge, and the merge request says why.
-    const notes = async () => {
-      const response = await fetch(
-        `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(pair.project)}/merge_requests/${mergeRequest}/notes`,
-        { headers: { 'PRIVATE-TOKEN': token } },
-      );
-      return ((await response.json()) as { body: string }[]).map((note) => note.body);
-    };
+    const notes = async () =>
+      (
+        await gitlabGet<{ body: string }[]>(
+          stack,
+          pair.project,
+          `/merge_requests/${mergeRequest}/notes`,
+          token,
+        )
+      ).map((note) => note.body);
     const [note, ...otherNotes] = await notes();
     expect(otherNotes).toStrictEqual([]);
     expect(note).toContain(`**codebuild/${project}** failed on ${built.slice(0, 12)}`);

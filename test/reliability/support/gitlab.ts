@@ -160,18 +160,22 @@ export interface ListedStatus {
   sha: string;
 }
 
+/** `GET <path under /projects/:project>` on the GitLab emulator's API with `token`, as parsed JSON. */
+export async function gitlabGet<T>(stack: Stack, project: string, path: string, token: string): Promise<T> {
+  const url = `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(project)}${path}`;
+  const response = await fetch(url, { headers: { 'PRIVATE-TOKEN': token } });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 /** Every status of `sha` in `project`, through the API with `token`. */
-export async function statusesOf(
+export const statusesOf = (
   stack: Stack,
   project: string,
   sha: string,
   token: string,
-): Promise<ListedStatus[]> {
-  const url = `${stack.emulators.gitlab.url}/api/v4/projects/${encodeURIComponent(project)}/repository/commits/${sha}/statuses?all=true`;
-  const response = await fetch(url, { headers: { 'PRIVATE-TOKEN': token } });
-  if (!response.ok) throw new Error(`statuses of ${sha}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as ListedStatus[];
-}
+): Promise<ListedStatus[]> =>
+  gitlabGet(stack, project, `/repository/commits/${sha}/statuses?all=true`, token);
 
 /**
  * Runs one function on `events` with debug logging on, and keeps everything the process printed,
