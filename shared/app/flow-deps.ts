@@ -16,6 +16,8 @@ export interface FlowDeps {
   mirrorPrimary?: (repository: string) => MirrorPrimary;
   /** Trusted for every repository: Flowkeeper's own committer identity. */
   trustedPushers: string[];
+  /** The identities (IAM role or user names) that start validation builds: only their builds approve. */
+  buildStarters: string[];
   dryRun?: boolean;
 }
 

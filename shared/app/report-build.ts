@@ -1,3 +1,4 @@
+import { validationBuildTrust } from '#domain/build-approval.ts';
 import { buildComment } from '#domain/flow-messages.ts';
 import { checkPullRequest } from '#domain/flow-rules.ts';
 import {
@@ -80,15 +81,30 @@ async function reportOnPullRequest(
   const validation = flow?.settings.validation;
   const approves = validation?.approve === true && validation.project === build.project;
 
-  let approval: { state: 'APPROVE' | 'REVOKE'; note: string } | undefined;
+  let approval: { state?: 'APPROVE' | 'REVOKE'; note: string } | undefined;
   if (approves && superseded === undefined && pr.status === 'OPEN') {
     const verdict =
       flow === undefined ? undefined : checkPullRequest(flow.settings, pr.source, pr.destination);
+    const trust = validationBuildTrust(
+      {
+        ...optional('initiator', build.initiator),
+        ...optional('sourceVersion', build.sourceVersion),
+        ...optional('sourceCommit', context.sourceCommit),
+        ...optional('revisionId', context.revisionId),
+      },
+      pr,
+      deps.buildStarters,
+    );
+    // A flow violation is decided from the pull request itself, so any build may withhold; only a
+    // build Flowkeeper started on the current revision may approve or revoke on its result.
     if (verdict !== undefined && !verdict.allowed) {
       approval = {
         state: 'REVOKE',
         note: 'Approval withheld: this pull request does not follow the branch flow.',
       };
+    } else if (!trust.trusted) {
+      logger?.warn('build may not approve', { reason: trust.reason, initiator: build.initiator });
+      approval = { note: `No approval from this build: ${trust.reason}.` };
     } else if (build.status === 'SUCCEEDED') {
       approval = { state: 'APPROVE', note: `Flowkeeper approves revision ${pr.revisionId.slice(0, 12)}.` };
     } else if (FAILURES.has(build.status)) {
@@ -111,7 +127,7 @@ async function reportOnPullRequest(
     ...optional('approval', approval?.note),
   });
   result.actions.push(await comment(host, pr, content, build.id, scope, deps.dryRun));
-  if (approval !== undefined) result.actions.push(await approve(deps, key, pr, approval.state));
+  if (approval?.state !== undefined) result.actions.push(await approve(deps, key, pr, approval.state));
   return result.actions;
 }
 

@@ -40,6 +40,8 @@ export interface BuildStateEvent {
   sourceType?: string;
   /** `additional-information.source.location`, e.g. `https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>`. */
   sourceLocation?: string;
+  /** `additional-information.initiator`: who started the build (`RoleName/SessionName`, a user name, …). */
+  initiator?: string;
   /** `environment.environment-variables`, name → value (overrides included). */
   environment: Record<string, string>;
   phases: BuildPhase[];
@@ -105,6 +107,7 @@ export function fromEnvelope(envelope: Envelope): BuildStateEvent {
   const sourceType = optionalString(source, 'type', `${INFO}.source`);
   const sourceLocation = optionalString(source, 'location', `${INFO}.source`);
   const logsLink = logsLinkOf(info.logs);
+  const initiator = optionalString(info, 'initiator', INFO);
   if (buildNumber !== undefined) build.buildNumber = buildNumber;
   if (startTime !== undefined && startTime !== '') build.startedAt = startTimeOf(startTime);
   if (!Number.isNaN(at)) build.at = at;
@@ -112,6 +115,7 @@ export function fromEnvelope(envelope: Envelope): BuildStateEvent {
   if (sourceType) build.sourceType = sourceType;
   if (sourceLocation) build.sourceLocation = sourceLocation;
   if (logsLink) build.logsLink = logsLink;
+  if (initiator) build.initiator = initiator;
   return build;
 }
 

@@ -30,6 +30,14 @@ export interface Container extends EventContext {
   registry(): ImageRegistry;
 }
 
+/** A comma-separated list from the environment, blanks dropped. */
+function listFromEnv(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 export function createContainer(name: string, env: NodeJS.ProcessEnv = process.env): Container {
   const logger = new Logger({ serviceName: 'flowkeeper' });
   let loader: ConfigLoader | undefined;
@@ -103,10 +111,8 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
           return builds;
         },
         alerts: () => container.alerts(),
-        trustedPushers: (env.TRUSTED_PUSHER_ARNS ?? '')
-          .split(',')
-          .map((arn) => arn.trim())
-          .filter((arn) => arn !== ''),
+        trustedPushers: listFromEnv(env.TRUSTED_PUSHER_ARNS),
+        buildStarters: listFromEnv(env.FLOWKEEPER_BUILD_STARTERS),
         dryRun: envFlag('FLOWKEEPER_DRY_RUN', env),
       };
     },

@@ -51,7 +51,11 @@ async function validatedRepository(onViolation: 'close' | 'revoke-approval' = 'c
     validation: { project: PROJECT, approve: true },
   });
   const flowEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
-  const reportEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.approver });
+  const reportEnv = stack.envFor(configParameter, {
+    AWS_ACCESS_KEY_ID: IDENTITIES.approver,
+    // As the template sets it: BranchFlowFunction's identity is the one that starts validation builds.
+    FLOWKEEPER_BUILD_STARTERS: IDENTITIES.flowkeeper,
+  });
   return {
     name,
     flow: (events: unknown[]) =>
@@ -121,7 +125,7 @@ describe('a validation build', () => {
     const { id, fields, build } = await validatedPullRequest(repo, 'feature/red');
     await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
     expect(await approvalsOf(developer, id, fields.revisionId)).toHaveLength(1);
-    const rerun = await startBuildFor(fields);
+    const rerun = await startBuildFor(fields, { as: IDENTITIES.flowkeeper });
     const [outcome] = await repo.report([buildStateEvent(finish(rerun, 'FAILED'), 'FAILED')]);
     expect(flowActions(outcome)).toEqual([
       expect.objectContaining({ type: 'comment' }),
@@ -167,7 +171,7 @@ describe('a validation build', () => {
     try {
       const id = await openPullRequest(approver, repo.name, 'dev', 'stg');
       const fields = await pullRequestFields(developer, id);
-      const build = await startBuildFor(fields);
+      const build = await startBuildFor(fields, { as: IDENTITIES.flowkeeper });
       const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
       expect(flowActions(outcome)[1]).toMatchObject({
         type: 'approval',
@@ -180,12 +184,77 @@ describe('a validation build', () => {
   });
 });
 
+describe('a build that could be forged into an approval', () => {
+  // Anyone with StartBuild on the validation project can set its variables; none of these approves.
+  async function forged(options: StartOptions, pr?: (id: string) => Promise<unknown>) {
+    const repo = await validatedRepository();
+    await pushFiles(developer, repo.name, 'feature/forged', { 'app/f.yaml': 'f: 1\n' }, 'dev');
+    const id = await openPullRequest(developer, repo.name, 'feature/forged', 'dev');
+    await pr?.(id);
+    const fields = await pullRequestFields(developer, id);
+    const build = await startBuildFor(fields, options);
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
+    expect(await approvalsOf(developer, id, fields.revisionId)).toEqual([]);
+    const [comment] = await commentsOn(developer, id);
+    return comment?.content ?? '';
+  }
+
+  it('a build started by hand with only PULL_REQUEST_ID', async () => {
+    const content = await forged({ as: IDENTITIES.developer, only: ['PULL_REQUEST_ID', 'REPOSITORY_NAME'] });
+    expect(content).toContain('No approval from this build: the build was not started by Flowkeeper.');
+  });
+
+  it('a build started by hand with every variable right', async () => {
+    const content = await forged({ as: IDENTITIES.developer });
+    expect(content).toContain('the build was not started by Flowkeeper');
+  });
+
+  it("a build of another commit than the one its variables name, even from Flowkeeper's identity", async () => {
+    const content = await forged({ as: IDENTITIES.flowkeeper, sourceVersion: 'dev' });
+    expect(content).toContain('does not name the commit it built');
+    const other = await forged({ as: IDENTITIES.flowkeeper, sourceVersion: 'a'.repeat(40) });
+    expect(other).toContain('the commit built is not the SOURCE_COMMIT the build names');
+  });
+
+  it('a build without SOURCE_COMMIT and REVISION_ID', async () => {
+    const content = await forged({ as: IDENTITIES.flowkeeper, only: ['PULL_REQUEST_ID', 'REPOSITORY_NAME'] });
+    expect(content).toContain('does not carry the SOURCE_COMMIT and REVISION_ID');
+  });
+
+  it('a build of the right commit after the source moved', async () => {
+    const repo = await validatedRepository();
+    await pushFiles(developer, repo.name, 'feature/late', { 'app/l.yaml': 'l: 1\n' }, 'dev');
+    const id = await openPullRequest(developer, repo.name, 'feature/late', 'dev');
+    const before = await pullRequestFields(developer, id);
+    const build = await startBuildFor(before, { as: IDENTITIES.flowkeeper });
+    await pushFiles(developer, repo.name, 'feature/late', { 'app/l.yaml': 'l: 2\n' });
+    const after = await pullRequestFields(developer, id);
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
+    expect(await approvalsOf(developer, id, after.revisionId)).toEqual([]);
+    expect(await approvalsOf(developer, id, before.revisionId)).toEqual([]);
+  });
+
+  it('a failing build started by hand does not revoke the approval Flowkeeper gave', async () => {
+    const repo = await validatedRepository();
+    const { id, fields, build } = await validatedPullRequest(repo, 'feature/kept');
+    await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    const hostile = await startBuildFor(fields, { as: IDENTITIES.developer });
+    const [outcome] = await repo.report([buildStateEvent(finish(hostile, 'FAILED'), 'FAILED')]);
+    expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
+    expect(await approvalsOf(developer, id, fields.revisionId)).toEqual([
+      `${arnOf(IDENTITIES.approver)} APPROVE`,
+    ]);
+  });
+});
+
 describe('other builds', () => {
   it('comments on other projects with pull-request context but leaves approval to the validation project', async () => {
     const repo = await validatedRepository();
     await pushFiles(developer, repo.name, 'feature/unit', { 'app/u.yaml': 'u: 1\n' }, 'dev');
     const id = await openPullRequest(developer, repo.name, 'feature/unit', 'dev');
-    const build = await startBuildFor(await pullRequestFields(developer, id), 'unit-tests');
+    const build = await startBuildFor(await pullRequestFields(developer, id), { project: 'unit-tests' });
     const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
     expect(flowActions(outcome).map((a) => a.type)).toEqual(['comment']);
   });
@@ -211,38 +280,53 @@ describe('other builds', () => {
     const [promotion] = await openPullRequests(developer, repo.name);
     const fields = await pullRequestFields(developer, promotion ?? '');
     expect(fields.authorArn).toBe(arnOf(IDENTITIES.flowkeeper));
-    const build = await startBuildFor(fields);
+    const build = await startBuildFor(fields, { as: IDENTITIES.flowkeeper });
     const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
     expect(flowActions(outcome)[1]).toMatchObject({ type: 'approval', state: 'APPROVE', outcome: 'done' });
   });
 });
 
-/** Starts a build through the CodeBuild API with the validation variables of `pr` (none when undefined). */
+interface StartOptions {
+  project?: string;
+  /** The access key the build is started with; the emulator records it as the build's initiator. */
+  as?: string;
+  /** The source version to build; the pull request's source commit when left out. */
+  sourceVersion?: string;
+  /** Only these validation variables are set. */
+  only?: string[];
+}
+
+/**
+ * Starts a build through the CodeBuild API with the validation variables of `pr` (none when
+ * undefined), by default as an identity that is not Flowkeeper's.
+ */
 async function startBuildFor(
   pr: Awaited<ReturnType<typeof pullRequestFields>> | undefined,
-  project = PROJECT,
+  options: StartOptions = {},
 ): Promise<BuildRecord> {
   const { CodeBuildClient, StartBuildCommand } = await import('@aws-sdk/client-codebuild');
   const client = new CodeBuildClient({
     endpoint: stack.emulators.codebuild.endpoint,
     region: stack.emulators.codebuild.region,
-    credentials: { accessKeyId: 'pipeline', secretAccessKey: 'test' },
+    credentials: { accessKeyId: options.as ?? 'pipeline', secretAccessKey: 'test' },
   });
   try {
-    const variables = pr
-      ? {
-          PULL_REQUEST_ID: pr.id,
-          REPOSITORY_NAME: pr.repositoryName,
-          SOURCE_COMMIT: pr.sourceCommit,
-          DESTINATION_COMMIT: pr.destinationCommit,
-          REVISION_ID: pr.revisionId,
-        }
-      : {};
+    const variables = Object.entries(
+      pr
+        ? {
+            PULL_REQUEST_ID: pr.id,
+            REPOSITORY_NAME: pr.repositoryName,
+            SOURCE_COMMIT: pr.sourceCommit,
+            DESTINATION_COMMIT: pr.destinationCommit,
+            REVISION_ID: pr.revisionId,
+          }
+        : {},
+    ).filter(([name]) => options.only === undefined || options.only.includes(name));
     const { build } = await client.send(
       new StartBuildCommand({
-        projectName: project,
-        sourceVersion: pr?.sourceCommit ?? 'main',
-        environmentVariablesOverride: Object.entries(variables).map(([name, value]) => ({
+        projectName: options.project ?? PROJECT,
+        sourceVersion: options.sourceVersion ?? pr?.sourceCommit ?? 'main',
+        environmentVariablesOverride: variables.map(([name, value]) => ({
           name,
           value,
           type: 'PLAINTEXT',
