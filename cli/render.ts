@@ -11,6 +11,7 @@ export interface RenderedResult {
 /** Human-readable lines for a function result (the JSON form is printed as is). */
 export function renderResult(result: unknown): RenderedResult {
   if (!isObject(result)) return { text: `${JSON.stringify(result)}\n` };
+  if (Array.isArray(result.batchItemFailures)) return renderBatch(result);
   const lines: string[] = [];
   if (isObject(result.error)) {
     const message = String(result.error.message);
@@ -149,4 +150,22 @@ function renderFlowAction(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/** An SQS batch answer: each event's result under its id, then the messages left for redelivery. */
+function renderBatch(result: Record<string, unknown>): RenderedResult {
+  const results = Array.isArray(result.results) ? result.results : [];
+  const failures = (result.batchItemFailures as unknown[]).filter(isObject);
+  const parts: string[] = [];
+  const rejected: string[] = [];
+  for (const one of results) {
+    const id = isObject(one) ? String(one.eventId) : '?';
+    const rendered = renderResult(one);
+    if (rendered.rejected) rejected.push(`event ${id}: ${rendered.rejected}`);
+    else parts.push(`event ${id}:\n${rendered.text.replace(/^(?=.)/gm, '  ')}`);
+  }
+  for (const failure of failures) {
+    parts.push(`message ${String(failure.itemIdentifier)}: failed, left on the queue for redelivery\n`);
+  }
+  return { text: parts.join(''), ...(rejected.length > 0 ? { rejected: rejected.join('; ') } : {}) };
 }

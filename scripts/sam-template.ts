@@ -32,7 +32,10 @@ export interface SamTemplate {
 }
 
 export interface EventRule {
-  /** The key of the event under the function's `Events`. */
+  /**
+   * The key of the event under the function's `Events`, or, for a rule that reaches the function
+   * through a queue, the rule's logical id followed by ` → <queue>`.
+   */
   name: string;
   /** The rule's event pattern with parameters at their defaults (see {@link resolveWithDefaults}). */
   pattern: unknown;
@@ -167,8 +170,8 @@ export function handlerEntryPoint(fn: Pick<SamFunction, 'logicalId' | 'handler' 
 }
 
 function eventRules(template: SamTemplate, logicalId: string): EventRule[] {
-  const events = template.Resources[logicalId]?.Properties?.Events;
-  if (!isObject(events)) return [];
+  const declared = template.Resources[logicalId]?.Properties?.Events;
+  const events = isObject(declared) ? declared : {};
   const rules: EventRule[] = [];
   for (const [name, event] of Object.entries(events)) {
     // A scheduled rule has no pattern; the events it sends are EventBridge's own Scheduled Events.
@@ -182,7 +185,52 @@ function eventRules(template: SamTemplate, logicalId: string): EventRule[] {
       throw new Error(`${logicalId}.Events.${name}: an event rule without a Pattern`);
     rules.push({ name, pattern: resolveWithDefaults(template, pattern) });
   }
+  return [...rules, ...queuedRules(template, logicalId)];
+}
+
+/**
+ * Rules whose target is a queue an `AWS::Lambda::EventSourceMapping` of the function polls: the
+ * events they match reach the function in SQS batches.
+ */
+function queuedRules(template: SamTemplate, logicalId: string): EventRule[] {
+  const queues = new Set<string>();
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::EventSourceMapping') continue;
+    const properties = resource.Properties ?? {};
+    if (!isRefTo(properties.FunctionName, logicalId)) continue;
+    const queue = getAttArnOf(properties.EventSourceArn);
+    if (queue !== undefined) queues.add(queue);
+  }
+  const rules: EventRule[] = [];
+  for (const [ruleId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    const properties = resource.Properties ?? {};
+    const targets = Array.isArray(properties.Targets) ? properties.Targets : [];
+    for (const target of targets) {
+      const queue = isObject(target) ? getAttArnOf(target.Arn) : undefined;
+      if (queue === undefined || !queues.has(queue)) continue;
+      if (properties.EventPattern === undefined)
+        throw new Error(`${ruleId}: an event rule without an EventPattern`);
+      rules.push({
+        name: `${ruleId} → ${queue}`,
+        pattern: resolveWithDefaults(template, properties.EventPattern),
+      });
+    }
+  }
   return rules;
+}
+
+function isRefTo(value: unknown, logicalId: string): boolean {
+  return isObject(value) && value.Ref === logicalId;
+}
+
+/** `X` of `!GetAtt X.Arn` (either form), else undefined. */
+function getAttArnOf(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const attribute = value['Fn::GetAtt'];
+  const parts = typeof attribute === 'string' ? attribute.split('.') : attribute;
+  if (!Array.isArray(parts) || parts[1] !== 'Arn' || typeof parts[0] !== 'string') return undefined;
+  return parts[0];
 }
 
 // ---------------------------------------------------------------------------------------------

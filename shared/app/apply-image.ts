@@ -39,28 +39,58 @@ export async function applyImage(
   eventId: string,
   deps: ApplyDeps,
 ): Promise<BumpAction[]> {
-  const actions: BumpAction[] = [];
-  const eligible: Target[] = [];
-  const scan = lazyScan(trigger, image, deps);
-  for (const target of rule.update) {
-    const gate = await gateVerdict(target, trigger, scan);
-    if (gate === 'not-applicable') continue;
-    if (gate.ok) eligible.push(target);
-    else actions.push({ type: 'skip', ...where(target), reason: gate.reason });
-  }
-
-  const listed = trigger.kind === 'reconcile' ? trigger.pushTimes : undefined;
-  const pushTimes = new PushTimeLookup(rule, image, deps.registry, listed);
+  const { eligible, skips } = await gateTargets(rule, image, trigger, deps);
+  const actions: BumpAction[] = [...skips];
+  const pushTimes = pushTimesFor(rule, image, trigger, deps);
   for (const group of groupByBranch(eligible.filter(isFileTarget))) {
     const host = deps.hostFor(group.repository);
     const context = { rule, image, eventId, pushTimes, dryRun: deps.dryRun ?? false, config: deps.config };
     actions.push(...(await bumpBranch(host, group, context)));
   }
   for (const target of eligible.filter((t): t is ParameterTarget => t.kind === 'ssm')) {
-    if (!deps.parameters) throw new Error('ssm targets need a parameter store');
-    actions.push(await bumpParameter(deps.parameters, target, rule, image, pushTimes, deps.dryRun ?? false));
+    actions.push(await applyParameter(target, rule, image, pushTimes, deps));
   }
   return actions;
+}
+
+export function pushTimesFor(
+  rule: ImageRule,
+  image: PushedImage,
+  trigger: Trigger,
+  deps: ApplyDeps,
+): PushTimeLookup {
+  const listed = trigger.kind === 'reconcile' ? trigger.pushTimes : undefined;
+  return new PushTimeLookup(rule, image, deps.registry, listed);
+}
+
+export async function applyParameter(
+  target: ParameterTarget,
+  rule: ImageRule,
+  image: PushedImage,
+  pushTimes: PushTimeLookup,
+  deps: ApplyDeps,
+): Promise<BumpAction> {
+  if (!deps.parameters) throw new Error('ssm targets need a parameter store');
+  return bumpParameter(deps.parameters, target, rule, image, pushTimes, deps.dryRun ?? false);
+}
+
+/** The targets the trigger applies (scan gates decided), and a skip for each one held back. */
+export async function gateTargets(
+  rule: ImageRule,
+  image: PushedImage,
+  trigger: Trigger,
+  deps: ApplyDeps,
+): Promise<{ eligible: Target[]; skips: BumpAction[] }> {
+  const skips: BumpAction[] = [];
+  const eligible: Target[] = [];
+  const scan = lazyScan(trigger, image, deps);
+  for (const target of rule.update) {
+    const gate = await gateVerdict(target, trigger, scan);
+    if (gate === 'not-applicable') continue;
+    if (gate.ok) eligible.push(target);
+    else skips.push({ type: 'skip', ...where(target), reason: gate.reason });
+  }
+  return { eligible, skips };
 }
 
 /** The scan result of the image, fetched once and only if a gated target asks (reconcile only). */

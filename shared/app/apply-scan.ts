@@ -1,7 +1,7 @@
 import { newestTag } from '#domain/tag-policy.ts';
 import type { ImageScanEvent } from '#events/ecr-image-scan.ts';
 import { type ApplyDeps, applyImage } from './apply-image.ts';
-import { findRule, pushedImage } from './bump-image.ts';
+import { findRule, pushedImage, type Resolution } from './bump-image.ts';
 import type { BumpResult } from './bump-result.ts';
 
 /**
@@ -9,8 +9,15 @@ import type { BumpResult } from './bump-result.ts';
  * image goes in when no finding is at or above the target's severity.
  */
 export async function applyScan(event: ImageScanEvent, deps: ApplyDeps): Promise<BumpResult> {
-  const skip = (reason: string): BumpResult => ({ eventId: event.id, actions: [{ type: 'skip', reason }] });
+  const resolved = await resolveScan(event, deps);
+  if ('skip' in resolved) return { eventId: event.id, actions: [{ type: 'skip', reason: resolved.skip }] };
+  const actions = await applyImage(resolved.rule, resolved.image, resolved.trigger, event.id, deps);
+  return { eventId: event.id, actions };
+}
 
+/** The image a scan result releases to the scan-gated targets, or why it releases nothing. */
+export async function resolveScan(event: ImageScanEvent, deps: ApplyDeps): Promise<Resolution> {
+  const skip = (reason: string): Resolution => ({ eventId: event.id, skip: reason });
   const rule = findRule(deps, event.repositoryName);
   if (!rule) return skip(`ECR repository ${event.repositoryName} is not configured`);
   if (!rule.update.some((target) => target.scan)) {
@@ -27,6 +34,5 @@ export async function applyScan(event: ImageScanEvent, deps: ApplyDeps): Promise
   }
   const image = pushedImage(rule, event, tag, event.digest);
   const scan = { complete: event.complete, status: event.status, severityCounts: event.severityCounts };
-  const actions = await applyImage(rule, image, { kind: 'scan', scan }, event.id, deps);
-  return { eventId: event.id, actions };
+  return { eventId: event.id, rule, image, trigger: { kind: 'scan', scan } };
 }

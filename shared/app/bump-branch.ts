@@ -1,7 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Config, ImageRule } from '#config/types.ts';
-import { commitMessage } from '#domain/commit-message.ts';
-import { type BranchPlan, currentTags, type PushedImage, planBranch } from '#domain/plan-branch.ts';
+import { batchCommitMessage } from '#domain/commit-message.ts';
+import { ManifestError } from '#domain/errors.ts';
+import { type ChangeRecord, currentTags, type PushedImage, planBranch } from '#domain/plan-branch.ts';
 import type { FileTarget } from '#domain/targets.ts';
 import type { BumpAction } from './bump-result.ts';
 import type { GitHost } from './git-host.ts';
@@ -14,6 +15,15 @@ export interface BranchGroup {
   targets: FileTarget[];
 }
 
+/** One image's share of a branch: its targets there, and how its tags are ordered. */
+export interface BranchEntry {
+  rule: ImageRule;
+  image: PushedImage;
+  eventId: string;
+  pushTimes: PushTimeLookup;
+  targets: FileTarget[];
+}
+
 export interface BranchContext {
   config: Config;
   rule: ImageRule;
@@ -23,6 +33,19 @@ export interface BranchContext {
   dryRun: boolean;
   /** Waits between compare-and-swap attempts; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
+}
+
+export interface BatchBranchContext {
+  config: Config;
+  dryRun: boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What one entry of a branch came to: its actions, or the permanent error that rejected it alone. */
+export interface EntryOutcome {
+  entry: BranchEntry;
+  actions: BumpAction[];
+  rejected?: Error;
 }
 
 const BACKOFF_BASE_MS = 50;
@@ -61,54 +84,111 @@ export async function bumpBranch(
   group: BranchGroup,
   context: BranchContext,
 ): Promise<BumpAction[]> {
+  const { rule, image, eventId, pushTimes } = context;
+  const [outcome] = await bumpBranchEntries(
+    host,
+    group,
+    [{ rule, image, eventId, pushTimes, targets: group.targets }],
+    context,
+  );
+  if (outcome?.rejected) throw outcome.rejected;
+  return outcome?.actions ?? [];
+}
+
+/**
+ * Several images' targets on one branch, planned together on a single read and landed in one
+ * commit whose message lists every change and every event. Each entry is planned on the content
+ * the entries before it left, each value by its own rule's tag policy, so the order of the entries
+ * never lets an older image win. An entry whose manifest is broken is rejected alone (its error
+ * returned, nothing of it written); the others still land.
+ */
+export async function bumpBranchEntries(
+  host: GitHost,
+  group: BranchGroup,
+  entries: BranchEntry[],
+  context: BatchBranchContext,
+): Promise<EntryOutcome[]> {
   const { repository, branch } = group;
-  const { config, rule, image, eventId } = context;
+  const { config } = context;
   const maxAttempts = config.commit.maxAttempts;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const { files, headCommit } = await readFiles(host, branch, group.targets);
-    const pushTimes = await context.pushTimes.resolve(currentTags(group.targets, files));
-    const plan = planBranch({
-      policy: rule.tags,
-      digest: rule.digest,
-      targets: group.targets,
-      files,
-      image,
-      ...(pushTimes ? { pushTimes } : {}),
-    });
-    const skips: BumpAction[] = plan.skips.map((s) => ({ type: 'skip', repository, branch, ...s }));
-    if (plan.changes.length === 0) return skips;
+    const working = new Map(files);
+    const planned: { outcome: EntryOutcome; changes: ChangeRecord[] }[] = [];
+    for (const entry of entries) {
+      const outcome: EntryOutcome = { entry, actions: [] };
+      const entryPlan: { outcome: EntryOutcome; changes: ChangeRecord[] } = { outcome, changes: [] };
+      planned.push(entryPlan);
+      try {
+        const pushTimes = await entry.pushTimes.resolve(currentTags(entry.targets, working));
+        const plan = planBranch({
+          policy: entry.rule.tags,
+          digest: entry.rule.digest,
+          targets: entry.targets,
+          files: working,
+          image: entry.image,
+          ...(pushTimes ? { pushTimes } : {}),
+        });
+        for (const [path, content] of plan.files) working.set(path, content);
+        outcome.actions.push(
+          ...plan.skips.map((s): BumpAction => ({ type: 'skip', repository, branch, ...s })),
+        );
+        entryPlan.changes = plan.changes;
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        outcome.rejected = error;
+      }
+    }
+    const changed = planned.filter((p) => p.changes.length > 0);
+    if (changed.length === 0) return planned.map((p) => p.outcome);
 
+    const finalFiles = new Map([...working].filter(([path, content]) => files.get(path) !== content));
     if (context.dryRun) {
-      const diff = unifiedDiff(files, plan);
-      return [
-        { type: 'dry-run', repository, branch, parentCommitId: headCommit, changes: plan.changes, diff },
-        ...skips,
-      ];
+      const diff = unifiedDiff(files, finalFiles);
+      for (const p of changed) {
+        p.outcome.actions.unshift({
+          type: 'dry-run',
+          repository,
+          branch,
+          parentCommitId: headCommit,
+          changes: p.changes,
+          diff,
+        });
+      }
+      return planned.map((p) => p.outcome);
     }
     const outcome = await host.commit({
       branch,
       parentCommitId: headCommit,
-      changes: [...plan.files].map(([path, content]) => ({ path, content })),
-      message: commitMessage({ image, branch, eventId, changes: plan.changes }),
+      changes: [...finalFiles].map(([path, content]) => ({ path, content })),
+      message: batchCommitMessage(
+        branch,
+        changed.map((p) => ({
+          image: p.outcome.entry.image,
+          eventId: p.outcome.entry.eventId,
+          changes: p.changes,
+        })),
+      ),
       author: config.commit.author,
-      clientToken: eventId,
+      clientToken: changed.map((p) => p.outcome.entry.eventId).join(','),
     });
     if (outcome.status === 'committed') {
-      const commit: BumpAction = {
-        type: 'commit',
-        repository,
-        branch,
-        commitId: outcome.commitId,
-        parentCommitId: headCommit,
-        attempts: attempt,
-        changes: plan.changes,
-      };
-      return [commit, ...skips];
+      for (const p of changed) {
+        p.outcome.actions.unshift({
+          type: 'commit',
+          repository,
+          branch,
+          commitId: outcome.commitId,
+          parentCommitId: headCommit,
+          attempts: attempt,
+          changes: p.changes,
+        });
+      }
+      return planned.map((p) => p.outcome);
     }
     if (outcome.status === 'unchanged') {
-      return [
-        { type: 'skip', repository, branch, reason: `${host.description} reports no change on ${branch}` },
-      ];
+      const reason = `${host.description} reports no change on ${branch}`;
+      return planned.map((p) => ({ ...p.outcome, actions: [{ type: 'skip', repository, branch, reason }] }));
     }
     if (attempt < maxAttempts) await (context.sleep ?? defaultSleep)(conflictBackoffMs(attempt));
   }
@@ -117,21 +197,25 @@ export async function bumpBranch(
   );
 }
 
+/** Reads in flight at once after the first, which fixes the commit every other file is read at. */
+const READ_CONCURRENCY = 10;
+
 /** Read every file once, all at the commit the first read found at the branch head. */
 async function readFiles(host: GitHost, branch: string, targets: FileTarget[]) {
-  const files = new Map<string, string>();
-  let headCommit: string | undefined;
-  for (const file of new Set(targets.map((t) => t.file))) {
-    const read = await host.readFile(branch, file, headCommit);
-    headCommit ??= read.commitId;
-    files.set(file, read.content);
+  const [first, ...rest] = [...new Set(targets.map((t) => t.file))];
+  if (first === undefined) throw new Error('a branch group always has at least one target');
+  const head = await host.readFile(branch, first);
+  const files = new Map<string, string>([[first, head.content]]);
+  for (let i = 0; i < rest.length; i += READ_CONCURRENCY) {
+    const slice = rest.slice(i, i + READ_CONCURRENCY);
+    const reads = await Promise.all(slice.map((file) => host.readFile(branch, file, head.commitId)));
+    for (const [index, file] of slice.entries()) files.set(file, reads[index]?.content ?? '');
   }
-  if (headCommit === undefined) throw new Error('a branch group always has at least one target');
-  return { files, headCommit };
+  return { files, headCommit: head.commitId };
 }
 
-function unifiedDiff(before: ReadonlyMap<string, string>, plan: BranchPlan): string {
-  return [...plan.files]
+function unifiedDiff(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string {
+  return [...after]
     .map(([path, after]) =>
       createTwoFilesPatch(`a/${path}`, `b/${path}`, before.get(path) ?? '', after, '', ''),
     )

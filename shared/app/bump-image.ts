@@ -2,18 +2,30 @@ import type { ImageRule } from '#config/types.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { selectTag } from '#domain/tag-policy.ts';
 import { type EcrImageAction, repositoryUri } from '#events/ecr-image-action.ts';
-import { type ApplyDeps, applyImage } from './apply-image.ts';
+import { type ApplyDeps, applyImage, type Trigger } from './apply-image.ts';
 import type { BumpResult } from './bump-result.ts';
 
 export type BumpOptions = ApplyDeps;
+
+/** What an event comes to before any target is touched: an image to apply, or why not. */
+export type Resolution =
+  | { eventId: string; image: PushedImage; rule: ImageRule; trigger: Trigger }
+  | { eventId: string; skip: string };
 
 /**
  * Apply one ECR image push to every configured target that is not scan-gated: one commit per
  * repository and branch, one write per parameter, compare-and-swap and re-plan on conflict.
  */
 export async function bumpImage(event: EcrImageAction, options: BumpOptions): Promise<BumpResult> {
-  const skip = (reason: string): BumpResult => ({ eventId: event.id, actions: [{ type: 'skip', reason }] });
+  const resolved = resolvePush(event, options);
+  if ('skip' in resolved) return { eventId: event.id, actions: [{ type: 'skip', reason: resolved.skip }] };
+  const actions = await applyImage(resolved.rule, resolved.image, resolved.trigger, event.id, options);
+  return { eventId: event.id, actions };
+}
 
+/** The image a push brings to the targets that follow pushes, or why it brings nothing. */
+export function resolvePush(event: EcrImageAction, options: Pick<ApplyDeps, 'config'>): Resolution {
+  const skip = (reason: string): Resolution => ({ eventId: event.id, skip: reason });
   if (event.actionType !== 'PUSH') return skip(`action-type ${event.actionType} is not a push`);
   if (event.result !== 'SUCCESS') return skip(`push result is ${event.result}, not SUCCESS`);
   if (event.tag === undefined)
@@ -24,10 +36,8 @@ export async function bumpImage(event: EcrImageAction, options: BumpOptions): Pr
 
   const selected = selectTag(rule.tags, event.tag);
   if (!selected.ok) return skip(selected.reason);
-
   const image = pushedImage(rule, event, event.tag, event.digest);
-  const actions = await applyImage(rule, image, { kind: 'push' }, event.id, options);
-  return { eventId: event.id, actions };
+  return { eventId: event.id, rule, image, trigger: { kind: 'push' } };
 }
 
 export function findRule(options: Pick<ApplyDeps, 'config'>, repositoryName: string): ImageRule | undefined {

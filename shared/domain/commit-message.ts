@@ -26,3 +26,37 @@ export function commitMessage({ image, branch, eventId, changes }: CommitMessage
   ];
   return `${summary}\n\n${body.join('\n')}\n`;
 }
+
+export interface ImageChanges {
+  image: PushedImage;
+  eventId: string;
+  changes: ChangeRecord[];
+}
+
+const SUMMARY_IMAGES = 3;
+
+/**
+ * One commit for several images on one branch: the summary names the first few images and how
+ * many more; the body gives each image its own block (repository, digest, event, changes), so
+ * every value that moved and every event that moved it is in the history. One image reads exactly
+ * as {@link commitMessage}.
+ */
+export function batchCommitMessage(branch: string, images: ImageChanges[]): string {
+  const [only] = images;
+  if (only !== undefined && images.length === 1) return commitMessage({ ...only, branch });
+  const named = images
+    .slice(0, SUMMARY_IMAGES)
+    .map(({ image, changes }) => `${image.ecr} ${changes[0]?.to ?? image.tag}`);
+  const more = images.length > SUMMARY_IMAGES ? ` and ${images.length - SUMMARY_IMAGES} more` : '';
+  const summary = `${images.length} images: ${named.join(', ')}${more} (${branch})`;
+  const blocks = images.map(({ image, eventId, changes }) =>
+    [
+      `ECR repository: ${image.ecr}`,
+      `Image: ${image.name}:${image.tag}`,
+      `Digest: ${image.digest ?? '(not in event)'}`,
+      `Event: ${eventId}`,
+      ...changes.map((c) => `- ${c.file} ${c.target}: ${c.from} → ${c.to}`),
+    ].join('\n'),
+  );
+  return `${summary}\n\n${blocks.join('\n\n')}\n`;
+}

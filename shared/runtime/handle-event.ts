@@ -37,16 +37,24 @@ export async function handleEvent<T extends object>(
       logger.error('transient failure, the event will be retried', { error: err });
       throw err;
     }
-    const eventId = eventIdOf(event);
-    logger.error('event rejected', { error: { type: err.name, message: err.message } });
-    await reportOnce(context, {
-      subject: `${context.name}: ${err.name}`,
-      message: err.message,
-      ...(eventId ? { eventId } : {}),
-      details: { type: err.name },
-    });
-    return { eventId, actions: [], error: { type: err.name, message: err.message } };
+    return rejectEvent(context, eventIdOf(event), err);
   }
+}
+
+/** A permanent failure: logged, alerted once, and returned as the event's result (never retried). */
+export async function rejectEvent(
+  context: EventContext,
+  eventId: string | null,
+  err: Error,
+): Promise<FailedResult> {
+  context.logger.error('event rejected', { eventId, error: { type: err.name, message: err.message } });
+  await reportOnce(context, {
+    subject: `${context.name}: ${err.name}`,
+    message: err.message,
+    ...(eventId ? { eventId } : {}),
+    details: { type: err.name },
+  });
+  return { eventId, actions: [], error: { type: err.name, message: err.message } };
 }
 
 /** Publish an alert; a failing alert channel is logged, never allowed to turn the event into a retry. */

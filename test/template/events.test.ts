@@ -8,6 +8,8 @@ interface CatalogEntry {
   function: string;
   matchesRule: boolean;
   description: string;
+  /** `sqs-batch`: what Lambda delivers from a queue, each message body an EventBridge event. */
+  kind?: 'sqs-batch';
 }
 
 const eventsDir = join(PROJECT_ROOT, 'events');
@@ -44,7 +46,45 @@ describe('events/catalog.json', () => {
   );
 });
 
-describe.each(samples)('events/%s', (file) => {
+const batches = samples.filter((file) => catalog[file]?.kind === 'sqs-batch');
+
+describe.each(batches)('events/%s', (file) => {
+  const batch = readSample(file);
+  const entry = catalog[file];
+  const records = (Array.isArray(batch.Records) ? batch.Records : []) as Record<string, unknown>[];
+
+  it('is an SQS batch from a FIFO queue of the sample account, in sequence order', () => {
+    expect(records.length).toBeGreaterThan(1);
+    for (const record of records) {
+      expect(record).toMatchObject({
+        messageId: expect.stringMatching(UUID_V4),
+        eventSource: 'aws:sqs',
+        eventSourceARN: expect.stringMatching(/^arn:aws:sqs:eu-west-1:111122223333:.+\.fifo$/),
+        attributes: { MessageGroupId: 'image-events', ApproximateReceiveCount: '1' },
+      });
+    }
+    const sequence = records.map((record) =>
+      BigInt((record.attributes as { SequenceNumber: string }).SequenceNumber),
+    );
+    expect([...sequence].sort((a, b) => (a < b ? -1 : 1))).toEqual(sequence);
+  });
+
+  it("carries EventBridge events in its bodies, each matching the function's rules", () => {
+    const fn = functions.find((candidate) => candidate.logicalId === entry?.function);
+    if (!fn) throw new Error(`${file}: unknown function`);
+    for (const record of records) {
+      const event: unknown = JSON.parse(String(record.body));
+      expect(event).toMatchObject({
+        version: '0',
+        account: '111122223333',
+        id: expect.stringMatching(UUID_V4),
+      });
+      expect(fn.rules.some((rule) => matchesPattern(rule.pattern, event))).toBe(true);
+    }
+  });
+});
+
+describe.each(samples.filter((file) => !batches.includes(file)))('events/%s', (file) => {
   const event = readSample(file);
   const entry = catalog[file];
 

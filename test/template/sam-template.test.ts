@@ -174,7 +174,7 @@ describe('listFunctions on template.yaml', () => {
     });
     expect(fn?.rules).toEqual([
       {
-        name: 'EcrImagePush',
+        name: 'EcrImagePushRule → ImageEventQueue',
         pattern: {
           source: ['aws.ecr'],
           'detail-type': ['ECR Image Action'],
@@ -182,7 +182,7 @@ describe('listFunctions on template.yaml', () => {
         },
       },
       {
-        name: 'EcrImageScan',
+        name: 'EcrImageScanRule → ImageEventQueue',
         pattern: {
           source: ['aws.ecr'],
           'detail-type': ['ECR Image Scan'],
@@ -190,7 +190,7 @@ describe('listFunctions on template.yaml', () => {
         },
       },
       {
-        name: 'Inspector2Scan',
+        name: 'Inspector2ScanRule → ImageEventQueue',
         pattern: {
           source: ['aws.inspector2'],
           'detail-type': ['Inspector2 Scan'],
