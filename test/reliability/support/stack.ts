@@ -45,6 +45,8 @@ export interface Stack {
   putConfig(name: string, config: unknown): Promise<void>;
   /** Writes raw text to an SSM parameter (for configurations that must stay broken). */
   putParameterText(name: string, text: string): Promise<void>;
+  /** moto's SQS, for the image event queue of the deployed path. */
+  sqs: SQSClient;
   /** The environment of a function process that reads its configuration from `configParameter`. */
   envFor(configParameter: string, extra?: Record<string, string>): Record<string, string>;
   /** Every alert waiting in the queue (waits up to `waitSeconds` for the first), removed from it. */
@@ -106,6 +108,7 @@ export async function startStack(logicalIds: string[]): Promise<Stack> {
     bundles: Object.fromEntries(built.map((bundle) => [bundle.logicalId, bundle])),
     ssm,
     ecr,
+    sqs,
     alertTopicArn: TopicArn,
     putConfig: (name, config) => putParameterText(name, stringify(config)),
     putParameterText,
