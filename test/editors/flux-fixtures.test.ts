@@ -2,7 +2,8 @@
  * The image-automation fixture pairs of ../shared/corpus/fluxcd__image-automation-controller,
  * expressed as Flowkeeper targets. Where the expected file is byte-preserving, the output must
  * equal it byte for byte; where it is not (re-indented by a YAML round trip), the output must be
- * the input with only the value changed.
+ * the input with only the value changed. The corpus is beside CI's checkout only: without it, one
+ * skipped test says so and nothing is read.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -13,9 +14,14 @@ import { kustomizeEditor } from '#domain/editors/kustomize.ts';
 import { yamlPathEditor } from '#domain/editors/yaml-path.ts';
 import { ManifestError } from '#domain/errors.ts';
 
-const ROOT = fileURLToPath(
-  new URL('../../../shared/corpus/fluxcd__image-automation-controller/', import.meta.url),
-);
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const CORPUS_PRESENT = existsSync(CORPUS);
+/** `describe` when the corpus is present; otherwise nothing, so nothing is collected or read. */
+const corpusSuite = (name: string, body: () => void) => (CORPUS_PRESENT ? describe(name, body) : undefined);
+if (!CORPUS_PRESENT) {
+  it.skip('external corpus: skipped — ../shared/corpus is not beside the repository (present only in CI)', () => {});
+}
+const ROOT = join(CORPUS, 'fluxcd__image-automation-controller/');
 const SETTERS = 'internal/update/testdata/setters/';
 const POLICY = 'internal/policy/testdata/';
 const REPLACE = 'internal/update/testdata/replace/';
@@ -68,7 +74,7 @@ const container = (name: string, setName = false) => ({
   setName,
 });
 
-describe('setters pair', () => {
+corpusSuite('setters pair', () => {
   it('updates newName and newTag of Kustomization exactly as expected, markers included', () => {
     const out = policyKustomize(fixture(`${SETTERS}original/Kustomization`), 'Kustomization');
     expect(out).toBe(fixture(`${SETTERS}expected/Kustomization`));
@@ -128,7 +134,7 @@ describe('setters pair', () => {
   });
 });
 
-describe('policy pairs', () => {
+corpusSuite('policy pairs', () => {
   const hello = { name: 'helloworld', tag: '1.0.1' };
   const marker = '{"$imagepolicy": "automation-ns:policy"}';
 
@@ -156,7 +162,7 @@ describe('policy pairs', () => {
   });
 });
 
-describe('replace and leave pairs', () => {
+corpusSuite('replace and leave pairs', () => {
   const used110 = { name: 'used', tag: 'v1.1.0' };
 
   it.each(['deployment.yaml', 'cronjob.yaml'])('updates replace/original/%s exactly as expected', (name) => {
@@ -187,7 +193,7 @@ describe('replace and leave pairs', () => {
   });
 });
 
-describe('fixture coverage', () => {
+corpusSuite('fixture coverage', () => {
   it('lists every fixture file of the corpus folder', () => {
     const files = readdirSync(ROOT, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
