@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { createExampleRepository } from '../cli/example-repo.ts';
 import { buildAll } from '../scripts/build.ts';
 import { gitlabBench } from './gitlab.ts';
+import { releaseTrainBench } from './release-train.ts';
 import { median, ms, percentile } from './stats.ts';
 import { wireBench } from './wire.ts';
 
@@ -38,6 +39,7 @@ for (const build of builds) {
 }
 
 await wireBench();
+await releaseTrainBench();
 await gitlabBench();
 
 function coldInit(file: string) {

@@ -2,7 +2,8 @@
  * Figures over the wire: the ImageBumpFunction bundle in fresh Node processes against moto (SSM)
  * and the CodeCommit emulator. API calls per event (CodeCommit calls from the emulator's log; the
  * configuration is one SSM call per container and TTL, not per event), latency with injected
- * per-call latency next to its floor, and a 50-image burst onto one branch.
+ * per-call latency next to its floor. The burst of many images onto one branch is in
+ * release-train.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,9 +16,6 @@ import { countedNames, median, ms, percentile } from './stats.ts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 100);
-const BURST_IMAGES = 50;
-/** Concurrent Lambda containers; each handles its events one at a time. */
-const BURST_PROCESSES = 10;
 
 export async function wireBench(): Promise<void> {
   const dist = await mkdtemp(join(tmpdir(), 'flowkeeper-bench-dist-'));
@@ -51,12 +49,10 @@ export async function wireBench(): Promise<void> {
         'multi/imagedefinitions.json': '[{ "name": "web", "imageUri": "multi:1.0.0" }]\n',
         'multi/deployment.yaml':
           'spec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: multi:1.0.0\n',
-        'burst/kustomization.yaml': `images:\n${Array.from({ length: BURST_IMAGES }, (_, i) => `  - name: img-${pad(i + 1)}\n    newTag: 1.0.0\n`).join('')}`,
       },
     });
     const config = `
 repositories: { m: { provider: codecommit, name: bench-manifests } }
-commit: { maxAttempts: 20 }
 images:
   - ecr: single
     update: [{ repository: m, branch: main, file: single/kustomization.yaml, kind: kustomize, image: single }]
@@ -66,7 +62,6 @@ images:
       - { repository: m, branch: main, file: multi/values.yaml, kind: helm, path: image }
       - { repository: m, branch: main, file: multi/imagedefinitions.json, kind: imagedefinitions, container: web }
       - { repository: m, branch: main, file: multi/deployment.yaml, kind: kubernetes, container: web }
-${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n    update: [{ repository: m, branch: main, file: burst/kustomization.yaml, kind: kustomize, image: img-${pad(i + 1)} }]`).join('\n')}
 `;
     const benchEnv = await useConfig('/bench/config', config);
     const push = (repository: string, tag: string) =>
@@ -108,44 +103,8 @@ ${Array.from({ length: BURST_IMAGES }, (_, i) => `  - ecr: img-${pad(i + 1)}\n  
         `(${LATENCY_EVENTS} sequential bumps; floor ${callsPerEvent.toFixed(1)} calls × ${LATENCY_MS} ms = ${ms(callsPerEvent * LATENCY_MS)})`,
     );
     codecommit.faults.reset();
-
-    const burstEvents = Array.from({ length: BURST_IMAGES }, (_, i) => push(`img-${pad(i + 1)}`, '2.0.0'));
-    const perProcess = BURST_IMAGES / BURST_PROCESSES;
-    const started = performance.now();
-    let retried = 0;
-    const burst = await callsDuring(async () => {
-      // Like Lambda: an invocation that threw (a transient error) is invoked again, up to 3 times.
-      let pending = burstEvents;
-      const outcomes: Outcome[] = [];
-      for (let round = 1; pending.length > 0; round++) {
-        const slices = Array.from({ length: BURST_PROCESSES }, (_, p) =>
-          pending.slice(p * perProcess, (p + 1) * perProcess),
-        ).filter((slice) => slice.length > 0);
-        const results = (
-          await Promise.all(slices.map((slice) => invokeBundle(bundle, slice, { env: benchEnv })))
-        ).flat();
-        const failed = pending.filter((_, i) => !results[i]?.ok);
-        outcomes.push(...results.filter((result) => result.ok || round === 3));
-        if (round === 3) break;
-        retried += failed.length;
-        pending = failed;
-      }
-      return outcomes;
-    });
-    const wall = performance.now() - started;
-    const commits = burst.calls.filter((c) => c.operation === 'CreateCommit' && c.status === 200).length;
-    const attempts = burst.calls.filter((c) => c.operation === 'CreateCommit').length;
-    console.log(
-      `  burst, ${BURST_IMAGES} images → one branch    wall ${ms(wall)} (${BURST_PROCESSES} containers at once, ${perProcess} events each, one at a time as Lambda runs them), ` +
-        `${commits} commits, ${attempts} CreateCommit attempts (${attempts - commits} conflicts re-planned), ` +
-        `${burst.calls.length} API calls, ${retried} invocations retried after a transient error`,
-    );
   } finally {
     await emulators.stop();
     await rm(dist, { recursive: true, force: true });
   }
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
 }

@@ -12,6 +12,8 @@ import { blobSize, entryAt, fileMode, readBlob } from './trees.ts';
  * documented as accepted, so they are not: a name git would not accept as a ref is
  * `InvalidCommitException`, a well-formed one that names nothing is `CommitDoesNotExistException`.
  */
+const knownCommits = new Set<string>();
+
 export async function resolveCommitSpecifier(gitDir: string, specifier: string | undefined): Promise<string> {
   if (specifier === undefined || specifier === '') {
     const branch = await defaultBranch(gitDir);
@@ -22,11 +24,15 @@ export async function resolveCommitSpecifier(gitDir: string, specifier: string |
     );
   }
   if (FULL_COMMIT_ID.test(specifier)) {
+    // An object id names the same object forever: a commit once seen needs no second look.
+    if (knownCommits.has(`${gitDir}\0${specifier}`)) return specifier;
     const type = await objectType(gitDir, specifier);
     if (type === undefined) return fail('CommitDoesNotExistException', `Commit ${specifier} does not exist.`);
-    return (
-      (await resolveRef(gitDir, specifier)) ?? fail('InvalidCommitException', `${specifier} is not a commit.`)
-    );
+    const commit =
+      (await resolveRef(gitDir, specifier)) ??
+      fail('InvalidCommitException', `${specifier} is not a commit.`);
+    if (commit === specifier) knownCommits.add(`${gitDir}\0${specifier}`);
+    return commit;
   }
   const candidates = specifier.startsWith('refs/')
     ? [specifier]

@@ -40,9 +40,30 @@ function parseLsTree(output: Buffer): Array<[string, TreeEntry]> {
     });
 }
 
+/**
+ * Git objects never change once written, so what was read of a commit's tree or of a blob is kept
+ * by object id: a bump reading a hundred files of one commit costs one tree listing, not a hundred.
+ * Only successful reads are kept, and the cache is dropped whole when it grows large.
+ */
+const objectCache = new Map<string, Promise<unknown>>();
+const OBJECT_CACHE_LIMIT = 20_000;
+
+function cached<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const hit = objectCache.get(key);
+  if (hit) return hit as Promise<T>;
+  if (objectCache.size >= OBJECT_CACHE_LIMIT) objectCache.clear();
+  const pending = read();
+  objectCache.set(key, pending);
+  pending.catch(() => objectCache.delete(key));
+  return pending;
+}
+
 /** Every file (blob or submodule) of a commit's tree, by full path. */
 export async function listFiles(gitDir: string, commitId: string): Promise<Map<string, TreeEntry>> {
-  return new Map(parseLsTree(await git(gitDir, ['ls-tree', '-r', '-z', '--full-tree', commitId])));
+  const listing = await cached(`${gitDir}\0ls\0${commitId}`, async () =>
+    parseLsTree(await git(gitDir, ['ls-tree', '-r', '-z', '--full-tree', commitId])),
+  );
+  return new Map(listing);
 }
 
 /** The entry at exactly `path` (a file, a directory or a submodule), if any. */
@@ -51,15 +72,21 @@ export async function entryAt(
   commitId: string,
   path: string,
 ): Promise<TreeEntry | undefined> {
+  if (/^[0-9a-f]{40}$/.test(commitId)) {
+    const file = (await listFiles(gitDir, commitId)).get(path);
+    if (file) return file;
+  }
   const entries = parseLsTree(await git(gitDir, ['ls-tree', '-z', '--full-tree', commitId, '--', path]));
   return entries.find(([entryPath]) => entryPath === path)?.[1];
 }
 
-export const readBlob = (gitDir: string, blobId: string): Promise<Buffer> =>
-  git(gitDir, ['cat-file', 'blob', blobId]);
+export const readBlob = async (gitDir: string, blobId: string): Promise<Buffer> =>
+  Buffer.from(await cached(`${gitDir}\0blob\0${blobId}`, () => git(gitDir, ['cat-file', 'blob', blobId])));
 
 export async function blobSize(gitDir: string, blobId: string): Promise<number> {
-  return Number(await gitText(gitDir, ['cat-file', '-s', blobId]));
+  return cached(`${gitDir}\0size\0${blobId}`, async () =>
+    Number(await gitText(gitDir, ['cat-file', '-s', blobId])),
+  );
 }
 
 export const writeBlob = (gitDir: string, content: Buffer): Promise<string> =>
