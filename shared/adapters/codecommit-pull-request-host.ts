@@ -60,6 +60,8 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
         throw hostError('RepositoryNotFound', 'the repository does not exist');
       case 'ReferenceDoesNotExistException':
         throw hostError('BranchNotFound', 'a branch of the pull request does not exist');
+      case 'IdempotencyParameterMismatchException':
+        throw hostError('AlreadyDone', 'an earlier delivery of this event already made this request');
       default:
         throw error;
     }

@@ -15,7 +15,8 @@ export function gitHostsFor(config: Config): (repository: string) => GitHost {
     let host = hosts.get(repository);
     if (!host) {
       const settings = config.repositories[repository];
-      if (!settings) throw new Error(`repository ${repository} is not configured`);
+      if (!settings)
+        throw new FlowkeeperError(`repository ${repository} is not configured: add it under repositories`);
       host = createGitHost(settings);
       hosts.set(repository, host);
     }

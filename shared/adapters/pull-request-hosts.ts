@@ -10,7 +10,8 @@ export function pullRequestHostsFor(config: Config): (repository: string) => Pul
     let host = hosts.get(repository);
     if (!host) {
       const settings = config.repositories[repository];
-      if (!settings) throw new Error(`repository ${repository} is not configured`);
+      if (!settings)
+        throw new FlowkeeperError(`repository ${repository} is not configured: add it under repositories`);
       if (settings.provider !== 'codecommit') {
         throw new FlowkeeperError(
           `repository ${repository} is a ${settings.provider} repository (${settings.provider === 'local' ? settings.path : `${settings.url}/${settings.project}`}); the branch flow's pull requests need a CodeCommit repository (provider: codecommit)`,

@@ -3,6 +3,7 @@ import { checkPullRequest } from '#domain/flow-rules.ts';
 import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
+import { GitHostError } from './git-host.ts';
 import type { PullRequest, PullRequestHost } from './pull-request-host.ts';
 
 /** The variables a validation build receives, and that a build result is matched back with. */
@@ -87,14 +88,26 @@ export async function comment(
   dryRun: boolean | undefined,
 ): Promise<FlowAction> {
   if (dryRun) return { type: 'comment', ...scope, content, dryRun: true };
-  const { commentId } = await host.postComment({
-    pullRequestId: pr.id,
-    beforeCommitId: pr.destinationCommit,
-    afterCommitId: pr.sourceCommit,
-    content,
-    clientToken,
-  });
-  return { type: 'comment', ...scope, commentId, content };
+  try {
+    const { commentId } = await host.postComment({
+      pullRequestId: pr.id,
+      beforeCommitId: pr.destinationCommit,
+      afterCommitId: pr.sourceCommit,
+      content,
+      clientToken,
+    });
+    return { type: 'comment', ...scope, commentId, content };
+  } catch (error) {
+    // A redelivered event after the pull request moved: its comment was posted the first time.
+    if (error instanceof GitHostError && error.code === 'AlreadyDone') {
+      return {
+        type: 'skip',
+        ...scope,
+        reason: `the comment for this event was already posted (${error.message})`,
+      };
+    }
+    throw error;
+  }
 }
 
 async function close(

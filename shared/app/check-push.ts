@@ -54,17 +54,23 @@ export async function checkReferenceUpdate(
     merge === undefined
       ? verdict.reason
       : `${verdict.reason} It is the merge of pull request ${merge.id} (${merge.source} → ${merge.destination}), which the flow does not allow.`;
-  const files =
-    event.oldCommitId === undefined
-      ? []
-      : await deps.hostFor(flow.key).changedFiles(event.oldCommitId, event.commitId);
+  // The alert matters more than its file list: a failed lookup is said in the alert, never lost with it.
+  let files: string[] = [];
+  let unread = '';
+  if (event.oldCommitId !== undefined) {
+    try {
+      files = await deps.hostFor(flow.key).changedFiles(event.oldCommitId, event.commitId);
+    } catch (error) {
+      unread = ` The changed files could not be read (${(error as Error).message}).`;
+    }
+  }
   const alert = pushAlert({
     repository: flow.key,
     branch: event.referenceName,
     ...(event.oldCommitId === undefined ? {} : { oldCommit: event.oldCommitId }),
     newCommit: event.commitId,
     ...(event.callerArn === undefined ? {} : { caller: event.callerArn }),
-    reason,
+    reason: `${reason}${unread}`,
     files,
   });
   const actions: FlowAction[] = [{ type: 'check', repository: flow.key, subject, allowed: false, reason }];

@@ -62,7 +62,12 @@ export type GitHostErrorCode =
   | 'PullRequestNotFound'
   | 'MirrorNotFound'
   /** The host refused the credentials (401) or their scope (403). */
-  | 'AccessDenied';
+  | 'AccessDenied'
+  /**
+   * The idempotency token (the event id) was already used, with other parameters: the write this
+   * event asked for was carried out by an earlier delivery, before the pull request moved.
+   */
+  | 'AlreadyDone';
 
 export class GitHostError extends Error {
   override name = 'GitHostError';

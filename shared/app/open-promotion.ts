@@ -4,6 +4,7 @@ import { trackedFiles, trackedValues, valueChanges } from '#domain/stage-values.
 import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
+import { GitHostError } from './git-host.ts';
 import { readStages } from './stage-files.ts';
 
 /**
@@ -74,6 +75,19 @@ export async function openPromotion(
   const text = promotionPullRequest(source, destination, changes, merged.id);
   const action = { type: 'promotion' as const, repository: flow.key, source, destination, changes };
   if (deps.dryRun) return [{ ...action, dryRun: true }];
-  const created = await host.createPullRequest({ ...text, source, destination, clientToken: event.id });
-  return [{ ...action, pullRequestId: created.id }];
+  try {
+    const created = await host.createPullRequest({ ...text, source, destination, clientToken: event.id });
+    return [{ ...action, pullRequestId: created.id }];
+  } catch (error) {
+    if (error instanceof GitHostError && error.code === 'AlreadyDone') {
+      return [
+        {
+          type: 'skip',
+          ...scope,
+          reason: `the promotion pull request of this merge was already opened (${error.message})`,
+        },
+      ];
+    }
+    throw error;
+  }
 }

@@ -76,13 +76,19 @@ async function reportOnPullRequest(
   const host = deps.pullRequestsFor(key);
   const pr = await host.getPullRequest(context.pullRequestId);
   const scope = { repository: key, pullRequestId: pr.id };
+  if (pr.status !== 'OPEN') {
+    const reason = `pull request ${pr.id} is ${pr.status.toLowerCase()}: the result of build ${build.buildArn} is not reported on it`;
+    logger?.info('build ignored', { reason });
+    result.actions.push({ type: 'skip', reason, ...scope });
+    return result.actions;
+  }
   const superseded = supersededBy(context, pr);
   const flow = flowForRepository(deps.config, repositoryName);
   const validation = flow?.settings.validation;
   const approves = validation?.approve === true && validation.project === build.project;
 
   let approval: { state?: 'APPROVE' | 'REVOKE'; note: string } | undefined;
-  if (approves && superseded === undefined && pr.status === 'OPEN') {
+  if (approves && superseded === undefined) {
     const verdict =
       flow === undefined ? undefined : checkPullRequest(flow.settings, pr.source, pr.destination);
     const trust = validationBuildTrust(

@@ -10,7 +10,27 @@ import { FlowkeeperError } from '#domain/errors.ts';
  */
 export type ErrorClass = 'permanent' | 'transient';
 
+/**
+ * AWS answers that no retry can change: the role lacks a permission, or the credentials are not
+ * valid in this account. Alerted once, naming what was refused, instead of retried into a queue.
+ */
+const AWS_ACCESS_ERRORS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnrecognizedClient',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'NotAuthorized',
+]);
+
+export function isAwsAccessError(error: unknown): error is Error {
+  return error instanceof Error && AWS_ACCESS_ERRORS.has(error.name);
+}
+
 export function classifyError(error: unknown): ErrorClass {
+  if (isAwsAccessError(error)) return 'permanent';
   if (
     error instanceof FlowkeeperError ||
     error instanceof GitHostError ||

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertSink } from '#app/alert-sink.ts';
-import { classifyError } from './classify-error.ts';
+import { classifyError, isAwsAccessError } from './classify-error.ts';
 
 export interface FailedResult {
   eventId: string | null;
@@ -45,8 +45,9 @@ export async function handleEvent<T extends object>(
 export async function rejectEvent(
   context: EventContext,
   eventId: string | null,
-  err: Error,
+  error: Error,
 ): Promise<FailedResult> {
+  const err = isAwsAccessError(error) ? accessDenied(error) : error;
   context.logger.error('event rejected', { eventId, error: { type: err.name, message: err.message } });
   await reportOnce(context, {
     subject: `${context.name}: ${err.name}`,
@@ -73,4 +74,13 @@ function eventIdOf(event: unknown): string | null {
   if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string')
     return event.id;
   return null;
+}
+
+/** AWS's own message names the action and resource refused; say what to do about it. */
+function accessDenied(error: Error): Error {
+  const refused = new Error(
+    `${error.message} (AWS refused the call: grant the function's role this action on this resource in template.yaml, or check the resource name in the configuration)`,
+  );
+  refused.name = error.name;
+  return refused;
 }

@@ -281,6 +281,32 @@ describe('a branch update', () => {
     expect(await headOf(developer, repo.name, 'main')).toBe(pushed);
   });
 
+  it('still alerts on a direct push when the changed files cannot be read, saying so', async () => {
+    const repo = await flowRepository();
+    const old = await headOf(developer, repo.name, 'main');
+    const pushed = await pushFiles(developer, repo.name, 'main', { 'app/hotfix.yaml': 'x: 2\n' });
+    await stack.drainAlerts(0);
+    const event = referenceEvent('referenceUpdated', {
+      repositoryName: repo.name,
+      branch: 'main',
+      oldCommitId: old,
+      commitId: pushed,
+      callerArn: 'arn:aws:iam::111122223333:user/alice',
+    });
+    stack.codecommit.faults.failSequence(Array(10).fill('internalFailure'), 'GetDifferences');
+    try {
+      const [outcome] = await repo.invoke([event]);
+      expect(outcome?.ok).toBe(true);
+      expect(flowActions(outcome).map((a) => a.type)).toEqual(['check', 'alert']);
+    } finally {
+      stack.codecommit.faults.reset();
+    }
+    const alerts = await stack.drainAlerts(2);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.message).toContain('who is not a trusted pusher');
+    expect(alerts[0]?.message).toContain('The changed files could not be read');
+  });
+
   it('accepts trusted pushers (a role covers its sessions), unprotected branches and merges of allowed pull requests', async () => {
     const repo = await flowRepository({ trustedPushers: ['arn:aws:iam::111122223333:role/ops/release-bot'] });
     const old = await headOf(developer, repo.name, 'main');

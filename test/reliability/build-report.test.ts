@@ -150,6 +150,37 @@ describe('a validation build', () => {
     expect(await approvalsOf(developer, id, current.revisionId)).toEqual([]);
   });
 
+  it('answers a result redelivered after the pull request moved with a skip, not a retry', async () => {
+    const repo = await validatedRepository();
+    const { id, build } = await validatedPullRequest(repo, 'feature/redelivered');
+    const event = buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED');
+    await repo.report([event]);
+    await pushFiles(developer, repo.name, 'feature/redelivered', { 'app/change.yaml': 'moved: 3\n' });
+    const [again] = await repo.report([event]);
+    expect(again?.ok).toBe(true);
+    expect(flowActions(again)).toEqual([
+      expect.objectContaining({ type: 'skip', reason: expect.stringContaining('already posted') }),
+    ]);
+    expect(await commentsOn(developer, id)).toHaveLength(1);
+  });
+
+  it('skips a result for a pull request that was closed meanwhile, without a comment', async () => {
+    const repo = await validatedRepository();
+    const { id, build } = await validatedPullRequest(repo, 'feature/closed');
+    const { UpdatePullRequestStatusCommand } = await import('@aws-sdk/client-codecommit');
+    await developer.send(
+      new UpdatePullRequestStatusCommand({ pullRequestId: id, pullRequestStatus: 'CLOSED' }),
+    );
+    const [outcome] = await repo.report([buildStateEvent(finish(build, 'SUCCEEDED'), 'SUCCEEDED')]);
+    expect(flowActions(outcome)).toEqual([
+      expect.objectContaining({
+        type: 'skip',
+        reason: expect.stringContaining(`pull request ${id} is closed`),
+      }),
+    ]);
+    expect(await commentsOn(developer, id)).toEqual([]);
+  });
+
   it('withholds approval from a pull request against the flow', async () => {
     const repo = await validatedRepository('revoke-approval');
     const id = await openPullRequest(developer, repo.name, 'dev', 'main');
