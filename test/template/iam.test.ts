@@ -127,10 +127,57 @@ describe('IAM in template.yaml', () => {
       (policy) => isObject(policy) && JSON.stringify(policy).includes('codecommit:CreateCommit'),
     );
     expect(codecommit).toHaveLength(1);
-    const conditional = (policies as unknown[]).find((policy) => isObject(policy) && 'Fn::If' in policy);
+    const conditional = (policies as unknown[]).find(
+      (policy) => isObject(policy) && JSON.stringify(policy).includes('codecommit:CreateCommit'),
+    );
     expect(conditional).toMatchObject({
       'Fn::If': ['HasCodeCommitRepositoryNames', expect.any(Object), { Ref: 'AWS::NoValue' }],
     });
+  });
+
+  it('lets only the functions that talk to GitLab read its token', () => {
+    const template = loadTemplate();
+    const base = JSON.stringify(template.Resources.FunctionBasePolicy);
+    expect(base).not.toContain('GitLabToken');
+    const readers = Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
+      .filter(([, resource]) =>
+        JSON.stringify(resource.Properties?.Policies).includes('GitLabTokenReadPolicy'),
+      )
+      .map(([id]) => id)
+      .sort();
+    expect(readers).toEqual([
+      'BuildReportFunction',
+      'ImageBumpFunction',
+      'MirrorSyncFunction',
+      'ReconcileFunction',
+    ]);
+  });
+
+  it('trusts every role that commits as a pusher, so its own commits raise no direct-push alert', () => {
+    const variables = loadTemplate().Resources.BranchFlowFunction?.Properties?.Environment as {
+      Variables: { TRUSTED_PUSHER_ARNS: unknown };
+    };
+    const trusted = JSON.stringify(variables.Variables.TRUSTED_PUSHER_ARNS);
+    for (const role of ['ImageBumpFunctionRole', 'ReconcileFunctionRole']) expect(trusted).toContain(role);
+  });
+
+  it('pins every any-account ARN pattern to this account and to the allowed regions', () => {
+    const statements: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (isObject(node)) {
+        if ('Sid' in node && 'Resource' in node) statements.push(JSON.stringify(node));
+        else Object.values(node).forEach(walk);
+      }
+    };
+    walk(loadTemplate().Resources);
+    const wildcardAccount = statements.filter((statement) => statement.includes('arn:*:'));
+    expect(wildcardAccount.length).toBeGreaterThan(0);
+    for (const statement of wildcardAccount) {
+      expect(statement).toContain('aws:ResourceAccount');
+      expect(statement).toContain('aws:RequestedRegion');
+    }
   });
 });
 
