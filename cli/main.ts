@@ -6,15 +6,26 @@ import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
 import { runDemo } from './demo.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { InputError, invokeFunction } from './invoke.ts';
+import { fromRoot } from './paths.ts';
 import { renderResult } from './render.ts';
 import { collectStatus, loadStatusConfig, renderStatus } from './status.ts';
-import { USAGE, UsageError } from './usage.ts';
+import { COMMAND_USAGE, USAGE, UsageError } from './usage.ts';
 
 type Exit = 0 | 1 | 2;
 
 async function main(argv: string[]): Promise<Exit> {
   const [command, ...rest] = argv;
+  const commandUsage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (commandUsage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${commandUsage}\n`);
+    return 0;
+  }
   switch (command) {
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(`flowkeeper ${await version()}\n`);
+      return 0;
     case 'invoke':
       return invoke(rest);
     case 'config':
@@ -57,13 +68,25 @@ async function invoke(args: string[]): Promise<Exit> {
   const [logicalId, ...extra] = positionals;
   if (!logicalId || extra.length > 0) throw new UsageError('invoke takes exactly one function logical id');
   if (!values.event) throw new UsageError('invoke needs --event <file>');
-  const { result } = await invokeFunction({
-    logicalId,
-    eventFile: values.event,
-    dryRun: values['dry-run'],
-    verbose: values.verbose,
-    ...(values.config ? { configFile: values.config } : {}),
-  });
+  let result: unknown;
+  try {
+    ({ result } = await invokeFunction({
+      logicalId,
+      eventFile: values.event,
+      dryRun: values['dry-run'],
+      verbose: values.verbose,
+      ...(values.config ? { configFile: values.config } : {}),
+    }));
+  } catch (error) {
+    // The function threw (a transient failure Lambda would retry): --json still answers an object.
+    if (!values.json || error instanceof UsageError || error instanceof InputError) throw error;
+    const failure = error instanceof Error ? error : new Error(String(error));
+    process.stdout.write(
+      `${JSON.stringify({ eventId: null, actions: [], error: { type: failure.name, message: failure.message, retried: true } }, null, 2)}\n`,
+    );
+    process.stderr.write(`flowkeeper: failed (Lambda would retry): ${failure.name}: ${failure.message}\n`);
+    return 1;
+  }
   const rendered = renderResult(result);
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(rendered.text);
@@ -153,3 +176,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = report(error);
   },
 );
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(fromRoot('package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}

@@ -39,7 +39,8 @@ function renderAction(action: BumpAction | FlowAction | MirrorAction): string[] 
       return [
         `dry run: would commit on ${where} (parent ${action.parentCommitId.slice(0, 12)})`,
         ...action.changes.map((c) => `  ${c.file}  ${c.target}  ${c.from} → ${c.to}`),
-        action.diff.trimEnd(),
+        // Only the final newline goes: the CR of a CRLF file's last line stays, so the patch applies.
+        action.diff.replace(/\n+$/, ''),
       ];
     case 'parameter':
       return [

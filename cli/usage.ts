@@ -16,7 +16,39 @@ Commands:
         what waits to be promoted, and the open promotion pull requests.
   functions                  List the functions of template.yaml and their event rules.
 
+Options: --version prints the version; <command> --help prints a command's usage.
+
 Exit codes: 0 done (including skips and no-ops), 1 rejected input or failure, 2 usage.`;
+
+/** `flowkeeper <command> --help`: the usage of that command alone. */
+export const COMMAND_USAGE: Record<string, string> = {
+  invoke: `Usage: flowkeeper invoke <LogicalId> --event <file> [--config <file>] [--dry-run] [--json] [--verbose]
+
+Run a function of template.yaml on an event file, as Lambda would (same entry point and handler).
+The event is an EventBridge event, or an SQS batch for ImageBumpFunction (events/sqs-image-events-batch.json).
+  -e, --event <file>   the event to replay (events/ has one per rule)
+  -c, --config <file>  configuration file (default: FLOWKEEPER_CONFIG_FILE or FLOWKEEPER_CONFIG_PARAMETER)
+  --dry-run            print the unified diff of what would be committed (applies with git apply); write nothing
+  --json               print the result object as JSON (also when the function fails)
+  --verbose            print the function's structured logs`,
+  config: `Usage: flowkeeper config validate <file> | flowkeeper config schema
+
+  validate <file>  validate a configuration; print each problem with its path
+  schema           print the configuration's JSON Schema`,
+  example: `Usage: flowkeeper example init <dir>
+
+Create the example manifests repository (git: main, dev, stg) and its configuration in <dir>.`,
+  demo: `Usage: flowkeeper demo [--keep <dir>]
+
+Replay the sample events against a throwaway example repository; --keep leaves it in <dir>.`,
+  status: `Usage: flowkeeper status [--config <file>] [--json]
+
+For each repository with a promotion order: the image values on each environment branch, what
+waits to be promoted, and the open promotion pull requests.`,
+  functions: `Usage: flowkeeper functions
+
+List the functions of template.yaml and the event rules that reach each one.`,
+};
 
 /** Wrong invocation of the CLI itself: exit code 2. */
 export class UsageError extends Error {

@@ -97,7 +97,6 @@ describe('template.yaml', () => {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'flowkeeper',
           POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
-          LOG_LEVEL: { Ref: 'LogLevel' },
           NODE_OPTIONS: '--enable-source-maps',
           FLOWKEEPER_CONFIG_PARAMETER: { Ref: 'ConfigParameterName' },
           FLOWKEEPER_CONFIG_TTL_SECONDS: { Ref: 'ConfigCacheTtlSeconds' },
