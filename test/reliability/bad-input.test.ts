@@ -5,6 +5,8 @@ import type { Outcome } from '#test/function-process/index.ts';
 import type { CallRecord } from '../emulators/codecommit/server.ts';
 import { invokeSpread } from './support/deliver.ts';
 import { exampleManifests, sampleEvent } from './support/example.ts';
+import { commitsSince, eventIdOf, headOf } from './support/git.ts';
+import { batchAnswers, deliverQueued } from './support/queued.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 // Malformed and hostile input must be refused, never retried and never written: each case returns
@@ -648,5 +650,67 @@ describe('broken manifests and missing places', () => {
 
   it.each(manifestCases.map((c, i) => [c.name, i] as const))('rejects %s', (_, i) => {
     expectRejected(runs[i], manifestCases[i] as Expected);
+  });
+});
+
+const BAD_TAG = 'detail.image-tag: "1.4.2;reboot" is not a valid image tag';
+
+describe('bad messages in a batch from the image event queue', () => {
+  it('rejects and alerts each bad message once, never redelivers it, and commits the good push', async () => {
+    const { gitDir } = await stack.codecommit.createRepository('queued-mixed', { stg: manifests });
+    const seed = await headOf(gitDir, 'stg');
+    const parameter = '/reliability/queued/mixed';
+    await stack.putParameterText(parameter, VALID_CONFIG.replace('corpus-config', 'queued-mixed'));
+    const malformed = { not: 'an event' };
+    const good = ecrPushEvent({ 'image-tag': '1.4.2' }, 'queued-good-push');
+    const badTag = ecrPushEvent({ 'image-tag': '1.4.2;reboot' }, 'queued-bad-tag');
+    await stack.drainAlerts(0);
+    stack.codecommit.calls.length = 0;
+
+    const report = await deliverQueued(stack, stack.envFor(parameter), [malformed, good, badTag]);
+
+    // One batch, answered without failures: nothing is redelivered or dead-lettered.
+    expect(report.invocations.map((invocation) => invocation.messageIds.length)).toStrictEqual([3]);
+    expect(report.redelivered).toBe(0);
+    expect(report.deadLettered).toStrictEqual([]);
+    const [answer] = batchAnswers(report);
+    expect(answer?.batchItemFailures).toStrictEqual([]);
+    expect(answer?.results).toHaveLength(3);
+    expect(answer?.results).toContainEqual({
+      eventId: null,
+      actions: [],
+      error: { type: 'EventError', message: 'event.detail: expected an object, got undefined' },
+    });
+    expect(answer?.results).toContainEqual({
+      eventId: 'queued-bad-tag',
+      actions: [],
+      error: { type: 'EventError', message: expect.stringContaining(BAD_TAG) },
+    });
+    const committed = answer?.results.find((result) => result.eventId === 'queued-good-push');
+    expect(committed).not.toHaveProperty('error');
+    const [commit, ...more] = (committed?.actions ?? []).filter((action) => action.type === 'commit');
+    expect(more).toStrictEqual([]);
+    expect(commit).toMatchObject({ branch: 'stg', parentCommitId: seed });
+
+    // Only the good push reached CodeCommit: one commit, naming it alone.
+    const history = await commitsSince(gitDir, seed, 'stg');
+    expect(history.map((c) => [c.id, eventIdOf(c), c.paths])).toStrictEqual([
+      [commit?.type === 'commit' ? commit.commitId : '', 'queued-good-push', ['base/kustomization.yaml']],
+    ]);
+    expect(stack.codecommit.calls.filter((call) => call.operation === 'CreateCommit')).toHaveLength(1);
+
+    // Each bad message is alerted once; the good push alerts nobody.
+    const alerts = await stack.drainAlerts(2);
+    expect(alerts).toHaveLength(2);
+    expect(alerts).toContainEqual({
+      subject: 'ImageBumpFunction: EventError',
+      message: expect.stringContaining('event.detail: expected an object, got undefined'),
+      eventId: undefined,
+    });
+    expect(alerts).toContainEqual({
+      subject: 'ImageBumpFunction: EventError',
+      message: expect.stringContaining(BAD_TAG),
+      eventId: 'queued-bad-tag',
+    });
   });
 });

@@ -134,7 +134,7 @@ describe('a validation build', () => {
     const comments = await commentsOn(developer, id);
     expect(comments).toHaveLength(2);
     expect(comments[1]?.content).toContain('failed in');
-    expect(comments[1]?.content).toContain('Failure: BUILD: COMMAND_EXECUTION_ERROR');
+    expect(comments[1]?.content).toContain('Failure: `BUILD: COMMAND_EXECUTION_ERROR');
     expect(await approvalsOf(developer, id, fields.revisionId)).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BumpResult } from '#app/bump-result.ts';
 import { actionsOf, commitActions, createCommitStats, invokeSpread, resultOf } from './support/deliver.ts';
 import { exampleManifests, releaseTags, releaseTargets, sampleEvent } from './support/example.ts';
 import { commitsSince, fileAt, headOf } from './support/git.ts';
+import { batchAnswers, deliverQueued, eventResults, openImageEventQueue } from './support/queued.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 // EventBridge delivers at least once and in no guaranteed order: the same event can arrive
@@ -110,5 +112,122 @@ describe('pushes delivered out of order', () => {
       expect(await commitsSince(gitDir, seeds[branch]!, branch)).toHaveLength(1);
     }
     expect(createCommitStats(stack.codecommit.calls).successes).toBe(2);
+  });
+});
+
+// As deployed, the events reach the function through the FIFO image event queue, in batches.
+// Content-based deduplication drops a copy sent within five minutes; a copy redelivered later (or
+// redriven from the dead-letter queue) is a message of its own, and may share a batch with the
+// original.
+
+describe('a push delivered more than once, through the image event queue', () => {
+  it('commits once when three copies arrive in one batch, and answers two of them with skips', async () => {
+    const { gitDir, env, seeds } = await setUp('queued-duplicates-batch', ['stg']);
+    const event = await sampleEvent('ecr-push-semver.json');
+
+    const report = await deliverQueued(stack, env, [event, event, event], { deduplication: 'unique' });
+
+    expect(report.invocations.map((invocation) => invocation.messageIds.length)).toStrictEqual([3]);
+    const [answer] = batchAnswers(report);
+    expect(answer?.batchItemFailures).toStrictEqual([]);
+    const results = answer?.results ?? [];
+    expect(results.map((result) => result.eventId)).toStrictEqual([event.id, event.id, event.id]);
+    const committed = results.filter((result) => commitActions(result.actions).length > 0);
+    expect(committed).toHaveLength(1);
+    expect(commitActions(committed[0]?.actions ?? [])).toMatchObject([
+      { branch: 'stg', changes: Array(4).fill(expect.objectContaining({ to: '1.4.2' })) },
+    ]);
+    for (const result of results.filter((r) => r !== committed[0])) {
+      expect(result).not.toHaveProperty('error');
+      expect(result.actions).toHaveLength(4);
+      for (const action of result.actions) {
+        expect(action).toMatchObject({ type: 'skip', reason: 'already at 1.4.2' });
+      }
+    }
+    expect(await commitsSince(gitDir, seeds.stg!, 'stg')).toHaveLength(1);
+    expect(createCommitStats(stack.codecommit.calls).successes).toBe(1);
+    expect(await releaseTags((path) => fileAt(gitDir, 'stg', path))).toStrictEqual(Array(4).fill('1.4.2'));
+  });
+
+  it('commits once when the copies arrive in separate sends, and answers the later ones with skips', async () => {
+    const { gitDir, env, seeds } = await setUp('queued-duplicates-sends', ['stg']);
+    const event = await sampleEvent('ecr-push-semver.json');
+    const id = String(event.id);
+    const queue = await openImageEventQueue(stack, env);
+    try {
+      const first = await queue.deliver([event]);
+      expect(commitActions(eventResults(first).get(id)?.actions ?? [])).toHaveLength(1);
+
+      // A copy within five minutes is dropped by the queue (content-based deduplication); one
+      // redelivered later is a message of its own, in a batch of its own.
+      for (let copy = 0; copy < 2; copy++) {
+        const later = await queue.deliver([event], { deduplication: 'unique' });
+        expect(later.invocations).toHaveLength(1);
+        expect(later.invocations[0]?.failed).toStrictEqual([]);
+        const actions = eventResults(later).get(id)?.actions ?? [];
+        expect(actions).toHaveLength(4);
+        for (const action of actions) {
+          expect(action).toMatchObject({ type: 'skip', reason: 'already at 1.4.2' });
+        }
+      }
+    } finally {
+      await queue.stop();
+    }
+    expect(await commitsSince(gitDir, seeds.stg!, 'stg')).toHaveLength(1);
+    expect(createCommitStats(stack.codecommit.calls).successes).toBe(1);
+    expect(await releaseTags((path) => fileAt(gitDir, 'stg', path))).toStrictEqual(Array(4).fill('1.4.2'));
+  });
+});
+
+describe('pushes out of order, through the image event queue', () => {
+  /** The newer push committed on both branches; the older one answered with eight "older" skips. */
+  async function expectNewerKept(
+    gitDir: string,
+    seeds: Record<string, string>,
+    results: Map<string, BumpResult>,
+  ) {
+    // The branches are committed at the same time: their actions come in either order.
+    const newer = commitActions(results.get('event-1.4.3')?.actions ?? []);
+    expect(newer.map((action) => action.branch).sort()).toStrictEqual(['main', 'stg']);
+    const older = results.get('event-1.4.2');
+    expect(older).toBeDefined();
+    expect(older).not.toHaveProperty('error');
+    expect(older?.actions).toHaveLength(8);
+    for (const action of older?.actions ?? []) {
+      expect(action).toMatchObject({ type: 'skip', reason: '1.4.2 is older than the current 1.4.3' });
+    }
+    for (const branch of ['stg', 'main']) {
+      expect(await releaseTags((path) => fileAt(gitDir, branch, path))).toStrictEqual(Array(4).fill('1.4.3'));
+      expect(await commitsSince(gitDir, seeds[branch]!, branch)).toHaveLength(1);
+    }
+    expect(createCommitStats(stack.codecommit.calls).successes).toBe(2);
+  }
+
+  it('keeps the newer tag when the older push comes after it in the same batch', async () => {
+    const { gitDir, env, seeds } = await setUp('queued-reordered-batch', ['stg', 'main']);
+    const events = [await pushOf('1.4.3', 'event-1.4.3'), await pushOf('1.4.2', 'event-1.4.2')];
+
+    const report = await deliverQueued(stack, env, events);
+
+    expect(report.invocations.map((invocation) => invocation.messageIds.length)).toStrictEqual([2]);
+    expect(report.invocations[0]?.failed).toStrictEqual([]);
+    await expectNewerKept(gitDir, seeds, eventResults(report));
+  });
+
+  it('keeps the newer tag when the older push comes in a later batch', async () => {
+    const { gitDir, env, seeds } = await setUp('queued-reordered-batches', ['stg', 'main']);
+    const queue = await openImageEventQueue(stack, env);
+    const results = new Map<string, BumpResult>();
+    try {
+      for (const event of [await pushOf('1.4.3', 'event-1.4.3'), await pushOf('1.4.2', 'event-1.4.2')]) {
+        const report = await queue.deliver([event]);
+        expect(report.invocations).toHaveLength(1);
+        expect(report.invocations[0]?.failed).toStrictEqual([]);
+        for (const [id, result] of eventResults(report)) results.set(id, result);
+      }
+    } finally {
+      await queue.stop();
+    }
+    await expectNewerKept(gitDir, seeds, results);
   });
 });

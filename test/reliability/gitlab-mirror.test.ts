@@ -24,6 +24,7 @@ import {
   storeToken,
 } from './support/gitlab.ts';
 import { clientAs, IDENTITIES, pushFiles } from './support/pull-requests.ts';
+import { eventResults, openImageEventQueue } from './support/queued.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 // GitLab is the primary and push-mirrors into CodeCommit, where CodeBuild builds. The chain runs
@@ -149,6 +150,70 @@ describe('a bump on a GitLab primary', () => {
   });
 });
 
+describe('a bump on a GitLab primary, through the image event queue', () => {
+  it('commits on GitLab, then starts the push mirror once, and a redelivery does neither', async () => {
+    const pair = await mirrorPair(stack);
+    const config = await configure([pair]);
+    const before = await heads(pair);
+    stack.emulators.gitlab.calls.length = 0;
+    const push = ecrPushEvent({ 'image-tag': '1.4.2' }, 'queued-gitlab-push-1.4.2');
+    const queue = await openImageEventQueue(stack, stack.envFor(config, { POWERTOOLS_LOG_LEVEL: 'DEBUG' }));
+    try {
+      const report = await queue.deliver([push]);
+      log.printed.push(JSON.stringify(report.invocations));
+      expect(report.invocations.map((invocation) => invocation.failed)).toStrictEqual([[]]);
+      const results = eventResults(report);
+
+      const [commit, ...more] = commitActions(results.get(push.id)?.actions ?? []);
+      expect(more).toStrictEqual([]);
+      expect(commit).toMatchObject({
+        repository: pair.gitlabKey,
+        branch: 'main',
+        parentCommitId: before.gitlab,
+      });
+      // The batch starts the mirror once, after its commits.
+      expect(results.get('mirror-sync')?.actions).toStrictEqual([
+        { type: 'sync', gitlab: pair.gitlabKey, codecommit: pair.codecommitKey, mirrorId: pair.mirrorId },
+      ]);
+      // One commit on GitLab, changing the four release files and nothing else, then the sync.
+      const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
+      expect(routes.filter((route) => route === COMMIT_ROUTE)).toHaveLength(1);
+      expect(routes.filter((route) => route === SYNC_ROUTE)).toHaveLength(1);
+      expect(routes.indexOf(SYNC_ROUTE)).toBeGreaterThan(routes.indexOf(COMMIT_ROUTE));
+      const [created] = await commitsSince(pair.gitlabGitDir, before.gitlab, 'main');
+      expect(created?.id).toBe(commit?.commitId);
+      expect(created?.paths.sort()).toStrictEqual([
+        'base/kustomization.yaml',
+        'charts/my-app/values.yaml',
+        'ecs/imagedefinitions.json',
+        'k8s/deployment.yaml',
+      ]);
+      const after = await heads(pair);
+      expect(after.codecommit).toBe(commit?.commitId);
+      expect(
+        await releaseTags((path) => fileAt(pair.codecommitGitDir, 'refs/heads/main', path)),
+      ).toStrictEqual(['1.4.2', '1.4.2', '1.4.2', '1.4.2']);
+
+      // The push redelivered after the queue's deduplication window changes nothing on GitLab and
+      // starts no mirror.
+      stack.emulators.gitlab.calls.length = 0;
+      const replay = await queue.deliver([push], { deduplication: 'unique' });
+      log.printed.push(JSON.stringify(replay.invocations));
+      expect(replay.invocations.map((invocation) => invocation.failed)).toStrictEqual([[]]);
+      const replayed = eventResults(replay);
+      expect(replayed.get(push.id)?.actions.length).toBeGreaterThan(0);
+      expect(commitActions(replayed.get(push.id)?.actions ?? [])).toStrictEqual([]);
+      expect(replayed.has('mirror-sync')).toBe(false);
+      const replayRoutes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
+      expect(replayRoutes).not.toContain(COMMIT_ROUTE);
+      expect(replayRoutes).not.toContain(SYNC_ROUTE);
+      expect(await heads(pair)).toStrictEqual(after);
+    } finally {
+      await queue.stop();
+    }
+  });
+});
+
 describe('CodeBuild results as GitLab commit statuses', () => {
   it('turns a failed build of the mirror into a failed status on the built commit, once', async () => {
     const pair = await mirrorPair(stack);
@@ -243,7 +308,7 @@ describe('CodeBuild results as GitLab commit statuses', () => {
     const [note, ...otherNotes] = await notes();
     expect(otherNotes).toStrictEqual([]);
     expect(note).toContain(`**codebuild/${project}** failed on ${built.slice(0, 12)}`);
-    expect(note).toContain('at BUILD: COMMAND_EXECUTION_ERROR');
+    expect(note).toContain('at `BUILD: COMMAND_EXECUTION_ERROR');
     expect(note).toMatch(/\[Build logs\]\(https:\/\/console\.aws\.amazon\.com\/cloudwatch\//);
     expect(await mergeStatus()).toStrictEqual({ merge: 'ci_must_pass', pipeline: 'failed' });
     const duplicate = await report(failedEvent);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actionsOf, commitActions, invokeSpread } from './support/deliver.ts';
 import { exampleManifests, releaseTags, sampleEvent } from './support/example.ts';
 import { commitsSince, fileAt, headOf } from './support/git.ts';
+import { deliverQueued, eventResults, openImageEventQueue } from './support/queued.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 // A target with a scan gate is not bumped by the push but by the scan result that follows it, and
@@ -57,7 +58,7 @@ async function setUp(name: string) {
   };
   /** [kustomize tag, helm tag] on stg. */
   const tags = async () => (await releaseTags((path) => fileAt(gitDir, 'stg', path))).slice(0, 2);
-  return { gitDir, seed, deliver, tags };
+  return { gitDir, seed, env, deliver, tags };
 }
 
 const withTag = async (name: string, tag: string, counts?: Record<string, number>) => {
@@ -145,5 +146,96 @@ describe('a target behind a scan gate', () => {
     expect(
       stack.codecommit.calls.filter((call) => call.operation === 'CreateCommit' && call.status === 200),
     ).toHaveLength(2);
+  });
+});
+
+describe('a target behind a scan gate, through the image event queue', () => {
+  it('waits for the ECR scan, takes a clean one, and refuses one with a critical finding', async () => {
+    const { gitDir, seed, env, tags } = await setUp('queued-scan-gate');
+    const queue = await openImageEventQueue(stack, env);
+    /** Sends the events in one batch; the actions each one came to. */
+    const deliver = async (...events: Record<string, unknown>[]) => {
+      const report = await queue.deliver(events);
+      expect(report.invocations.map((invocation) => invocation.failed)).toStrictEqual([[]]);
+      const results = eventResults(report);
+      return events.map((event) => {
+        const result = results.get(String(event.id));
+        expect(result).toBeDefined();
+        expect(result).not.toHaveProperty('error');
+        return result?.actions ?? [];
+      });
+    };
+    try {
+      const [push = []] = await deliver(await sampleEvent('ecr-push-semver.json'));
+      expect(commitActions(push)).toMatchObject([{ changes: [{ file: 'base/kustomization.yaml' }] }]);
+      expect(push).toContainEqual(
+        expect.objectContaining({
+          type: 'skip',
+          file: 'charts/my-app/values.yaml',
+          reason: 'waits for the image scan (scan gate at HIGH)',
+        }),
+      );
+      expect(await tags()).toStrictEqual(['1.4.2', '1.4.1']);
+
+      // Basic scan of 1.4.2: 2 MEDIUM and 5 LOW findings, all below the gate.
+      const [clean = []] = await deliver(await sampleEvent('ecr-image-scan.json'));
+      expect(commitActions(clean)).toMatchObject([
+        { changes: [{ file: 'charts/my-app/values.yaml', to: '1.4.2' }] },
+      ]);
+      expect(await tags()).toStrictEqual(['1.4.2', '1.4.2']);
+
+      // 1.4.3 is pushed and its scan, with a CRITICAL finding, follows in the same batch: only the
+      // ungated target moves.
+      const [newer = [], critical = []] = await deliver(
+        await withTag('ecr-push-semver.json', '1.4.3'),
+        await sampleEvent('ecr-image-scan-critical.json'),
+      );
+      expect(commitActions(newer)).toMatchObject([
+        { changes: [{ file: 'base/kustomization.yaml', to: '1.4.3' }] },
+      ]);
+      expect(commitActions(critical)).toStrictEqual([]);
+      expect(critical).toStrictEqual([
+        expect.objectContaining({
+          type: 'skip',
+          file: 'charts/my-app/values.yaml',
+          reason: expect.stringContaining('1 CRITICAL finding(s) at or above HIGH'),
+        }),
+      ]);
+      expect(await tags()).toStrictEqual(['1.4.3', '1.4.2']);
+    } finally {
+      await queue.stop();
+    }
+
+    const history = await commitsSince(gitDir, seed, 'stg');
+    expect(history.map((commit) => commit.paths)).toStrictEqual([
+      ['base/kustomization.yaml'],
+      ['charts/my-app/values.yaml'],
+      ['base/kustomization.yaml'],
+    ]);
+  });
+
+  it('lands a push and the clean scan that follows it in the same batch in one commit', async () => {
+    const { gitDir, seed, env, tags } = await setUp('queued-scan-gate-one-batch');
+    const push = await sampleEvent('ecr-push-semver.json');
+    const scan = await sampleEvent('ecr-image-scan.json');
+
+    const report = await deliverQueued(stack, env, [push, scan]);
+
+    expect(report.invocations.map((invocation) => invocation.failed)).toStrictEqual([[]]);
+    const results = eventResults(report);
+    const pushed = results.get(String(push.id))?.actions ?? [];
+    const scanned = results.get(String(scan.id))?.actions ?? [];
+    expect(pushed).toContainEqual(
+      expect.objectContaining({ type: 'skip', reason: 'waits for the image scan (scan gate at HIGH)' }),
+    );
+    expect(commitActions(pushed)).toMatchObject([{ changes: [{ file: 'base/kustomization.yaml' }] }]);
+    expect(commitActions(scanned)).toMatchObject([
+      { changes: [{ file: 'charts/my-app/values.yaml', to: '1.4.2' }] },
+    ]);
+    expect(commitActions(scanned)[0]?.commitId).toBe(commitActions(pushed)[0]?.commitId);
+    expect(await tags()).toStrictEqual(['1.4.2', '1.4.2']);
+    expect((await commitsSince(gitDir, seed, 'stg')).map((commit) => commit.paths)).toStrictEqual([
+      ['base/kustomization.yaml', 'charts/my-app/values.yaml'],
+    ]);
   });
 });

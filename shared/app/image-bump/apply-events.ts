@@ -21,6 +21,8 @@ export interface ApplyEventsOptions {
 interface BranchWork {
   group: BranchGroup;
   entries: BranchEntry[];
+  /** The batch position of each entry's event (copies of one event have one id, not one position). */
+  items: number[];
 }
 
 /**
@@ -35,29 +37,26 @@ export async function applyImageEvents(
   deps: ApplyDeps,
   options: ApplyEventsOptions,
 ): Promise<EventOutcome[]> {
-  const outcomes = new Map<string, EventOutcome>();
-  const outcomeOf = (eventId: string): EventOutcome => {
-    let outcome = outcomes.get(eventId);
-    if (!outcome) {
-      outcome = { eventId, actions: [] };
-      outcomes.set(eventId, outcome);
-    }
+  const outcomes: EventOutcome[] = events.map((item) => ({ eventId: item.event.id, actions: [] }));
+  const outcomeOf = (index: number): EventOutcome => {
+    const outcome = outcomes[index];
+    if (!outcome) throw new Error(`no event at batch position ${index}`);
     return outcome;
   };
-  const fail = (eventId: string, error: unknown) => {
-    const outcome = outcomeOf(eventId);
+  const fail = (index: number, error: unknown) => {
+    const outcome = outcomeOf(index);
     outcome.error ??= error instanceof Error ? error : new Error(String(error));
   };
 
   const branches = new Map<string, BranchWork>();
-  const parameters: { entry: BranchEntry; target: ParameterTarget }[] = [];
-  for (const item of events) {
-    const outcome = outcomeOf(item.event.id);
+  const parameters: { index: number; entry: BranchEntry; target: ParameterTarget }[] = [];
+  for (const [index, item] of events.entries()) {
+    const outcome = outcomeOf(index);
     let resolved: Resolution;
     try {
       resolved = item.kind === 'push' ? resolvePush(item.event, deps) : await resolveScan(item.event, deps);
     } catch (error) {
-      fail(item.event.id, error);
+      fail(index, error);
       continue;
     }
     if ('skip' in resolved) {
@@ -69,7 +68,7 @@ export async function applyImageEvents(
     try {
       gated = await gateTargets(rule, image, trigger, deps);
     } catch (error) {
-      fail(item.event.id, error);
+      fail(index, error);
       continue;
     }
     outcome.actions.push(...gated.skips);
@@ -83,63 +82,75 @@ export async function applyImageEvents(
     });
     for (const target of gated.eligible) {
       if (!isFileTarget(target)) {
-        parameters.push({ entry: entryOf([]), target: target as ParameterTarget });
+        parameters.push({ index, entry: entryOf([]), target: target as ParameterTarget });
         continue;
       }
       const key = JSON.stringify([target.repository, target.branch]);
       let work = branches.get(key);
       if (!work) {
-        work = { group: { repository: target.repository, branch: target.branch, targets: [] }, entries: [] };
+        work = {
+          group: { repository: target.repository, branch: target.branch, targets: [] },
+          entries: [],
+          items: [],
+        };
         branches.set(key, work);
       }
       work.group.targets.push(target);
       const last = work.entries.at(-1);
-      if (last?.eventId === item.event.id && last.rule === rule) last.targets.push(target);
-      else work.entries.push(entryOf([target]));
+      if (last !== undefined && work.items.at(-1) === index) last.targets.push(target);
+      else {
+        work.entries.push(entryOf([target]));
+        work.items.push(index);
+      }
     }
   }
 
-  const record = (results: EntryOutcome[]) => {
-    for (const result of results) {
-      outcomeOf(result.entry.eventId).actions.push(...result.actions);
-      if (result.rejected) fail(result.entry.eventId, result.rejected);
+  const record = (results: EntryOutcome[], items: number[]) => {
+    for (const [k, result] of results.entries()) {
+      const index = items[k] ?? -1;
+      outcomeOf(index).actions.push(...result.actions);
+      if (result.rejected) fail(index, result.rejected);
     }
   };
   await Promise.all(
     [...branches.values()].map(async (work) => {
       try {
-        record(await bumpWork(work, deps));
+        record(await bumpWork(work, deps), work.items);
       } catch (error) {
         if (!options.isPermanent(error) || work.entries.length === 1) {
-          for (const entry of work.entries) fail(entry.eventId, error);
+          for (const index of work.items) fail(index, error);
           return;
         }
         // A permanent failure of the whole branch (a missing file, say): find whose it is by
         // applying each image alone, so the others still land.
-        for (const entry of work.entries) {
+        for (const [k, entry] of work.entries.entries()) {
+          const index = work.items[k] ?? -1;
           try {
-            record(
-              await bumpWork({ group: { ...work.group, targets: entry.targets }, entries: [entry] }, deps),
-            );
-          } catch (alone) {
-            fail(entry.eventId, alone);
+            const alone = {
+              group: { ...work.group, targets: entry.targets },
+              entries: [entry],
+              items: [index],
+            };
+            record(await bumpWork(alone, deps), alone.items);
+          } catch (failure) {
+            fail(index, failure);
           }
         }
       }
     }),
   );
 
-  for (const { entry, target } of parameters) {
-    if (outcomeOf(entry.eventId).error) continue;
+  for (const { index, entry, target } of parameters) {
+    if (outcomeOf(index).error) continue;
     try {
-      outcomeOf(entry.eventId).actions.push(
+      outcomeOf(index).actions.push(
         await applyParameter(target, entry.rule, entry.image, entry.pushTimes, deps),
       );
     } catch (error) {
-      fail(entry.eventId, error);
+      fail(index, error);
     }
   }
-  return events.map((item) => outcomeOf(item.event.id));
+  return outcomes;
 }
 
 function bumpWork(work: BranchWork, deps: ApplyDeps): Promise<EntryOutcome[]> {
