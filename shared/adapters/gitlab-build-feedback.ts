@@ -1,5 +1,6 @@
 import { GitHostError } from '#app/git-host.ts';
 import type { CommitStatus, MirrorPrimary } from '#app/mirror-hosts.ts';
+import { plainLine, withoutQuickActions } from '#domain/untrusted-text.ts';
 import { GitLabApiError, isNotFound, notFoundSubject } from './gitlab-api.ts';
 import type { GitLabMergeRequestRef, GitLabNote, GitLabStatus } from './gitlab-entities.ts';
 import type { GitLabProject } from './gitlab-project.ts';
@@ -13,7 +14,11 @@ export type GitLabBuildFeedback = Pick<
   'setCommitStatus' | 'mergeRequestsAt' | 'noteOnMergeRequest'
 >;
 
-/** What a build tells GitLab: commit statuses, and notes on the merge requests it built. */
+/**
+ * What a build tells GitLab: commit statuses, and notes on the merge requests it built. The last
+ * guard against text that acts: a status description goes out on one line, and no line of a note
+ * starts with `/`, so none is a quick action run as the token's user.
+ */
 export function createGitLabBuildFeedback(project: GitLabProject): GitLabBuildFeedback {
   const { api, base, place, projectMissing, rethrow, wait } = project;
 
@@ -43,7 +48,9 @@ export function createGitLabBuildFeedback(project: GitLabProject): GitLabBuildFe
   }
 
   return {
-    async setCommitStatus(commitId, status) {
+    async setCommitStatus(commitId, given) {
+      const status =
+        given.description === undefined ? given : { ...given, description: plainLine(given.description) };
       // A finished status is never updated: posting it again adds a second one, so a repeated
       // event is caught here. Pending and running ones are caught by GitLab's refusal below.
       if (TERMINAL_STATES.has(status.state) && (await sameStatusExists(commitId, status))) return 'unchanged';
@@ -86,7 +93,8 @@ export function createGitLabBuildFeedback(project: GitLabProject): GitLabBuildFe
         .map((mergeRequest) => ({ iid: mergeRequest.iid, webUrl: mergeRequest.web_url }));
     },
 
-    async noteOnMergeRequest(iid, body, marker) {
+    async noteOnMergeRequest(iid, given, marker) {
+      const body = withoutQuickActions(given);
       const notes = `${base}/merge_requests/${iid}/notes`;
       const marked = async () =>
         (await api.list<GitLabNote>(notes, { sort: 'desc' }).catch(rethrow)).some((note) =>

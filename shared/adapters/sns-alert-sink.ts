@@ -1,5 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, AlertSink } from '#app/alert-sink.ts';
+import { flatten, plainLine } from '#domain/untrusted-text.ts';
 
 export interface SnsAlertSinkOptions {
   topicArn: string;
@@ -69,10 +70,25 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return text.slice(0, read);
 }
 
+/**
+ * Only the line breaks the alert's author wrote: `\n` (and `\r\n` as one) and tabs are kept; any
+ * other control, a lone CR, and the Unicode line and paragraph separators become a space. The
+ * alert's composer already flattens each untrusted value; this is the last guard, so no value can
+ * start a line of its own, or move the cursor of a terminal that shows the mail.
+ */
+function keepOwnLines(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.split('\t').map(flatten).join('\t'))
+    .join('\n');
+}
+
 /** The human text, then the details as indented JSON; SNS refuses an empty message. */
 export function snsMessage(alert: Alert): string {
   const text = alert.message.trim() === '' ? alert.subject : alert.message;
-  const message = hasDetails(alert) ? `${text}\n\nDetails:\n${detailsJson(alert.details, 2)}` : text;
+  const message = keepOwnLines(
+    hasDetails(alert) ? `${text}\n\nDetails:\n${detailsJson(alert.details, 2)}` : text,
+  );
   const bytes = Buffer.byteLength(message, 'utf8');
   if (bytes <= MAX_MESSAGE_BYTES) return message;
   const marker = `\n[truncated: the alert was ${bytes} bytes]`;
@@ -112,7 +128,9 @@ export function createSnsAlertSink(options: SnsAlertSinkOptions): AlertSink {
           Subject: snsSubject(alert.subject),
           Message: snsMessage(alert),
           ...(alert.eventId
-            ? { MessageAttributes: { eventId: { DataType: 'String', StringValue: alert.eventId } } }
+            ? {
+                MessageAttributes: { eventId: { DataType: 'String', StringValue: plainLine(alert.eventId) } },
+              }
             : {}),
         }),
       );
@@ -120,13 +138,13 @@ export function createSnsAlertSink(options: SnsAlertSinkOptions): AlertSink {
   };
 }
 
-const oneLine = (text: string): string => text.replace(/\s*\r?\n\s*/g, ' | ').trim();
+const oneLine = (text: string): string => flatten(text.replace(/\s*\r?\n\s*/g, ' | ')).trim();
 
 /** Alerts written as one log line each: the local default when no topic is configured. */
 export function createLogAlertSink(log: (line: string) => void): AlertSink {
   return {
     async publish(alert: Alert): Promise<void> {
-      const event = alert.eventId ? ` [event ${alert.eventId}]` : '';
+      const event = alert.eventId ? ` [event ${plainLine(alert.eventId)}]` : '';
       const details = hasDetails(alert) ? ` ${detailsJson(alert.details)}` : '';
       log(`ALERT ${oneLine(alert.subject)}${event}: ${oneLine(alert.message)}${details}`);
     },

@@ -1,5 +1,6 @@
 import type { Config } from '#config/types.ts';
 import { formatDuration } from '#domain/flow-messages.ts';
+import { inlineCode, linkableUrl, markdownName, plainLine } from '#domain/untrusted-text.ts';
 import { buildConsoleLink, buildDuration } from '#events/build-pull-request-context.ts';
 import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
 import type { FlowAction, StatusAction } from './flow-result.ts';
@@ -15,6 +16,8 @@ const STATES: Record<string, CommitStatusState> = {
 };
 /** GitLab keeps at most 255 characters of a status description. */
 const DESCRIPTION_LIMIT = 255;
+/** How much of the failing phase's context a merge request note quotes. */
+const NOTE_FAILURE_LIMIT = 1000;
 const COMMIT = /^[0-9a-f]{40}$/;
 const REF_AT_COMMIT = /\^\{([0-9a-f]{40})\}$/;
 const CODECOMMIT_SOURCE = /\/v1\/repos\/([\w.-]+)$/;
@@ -76,7 +79,7 @@ export async function postBuildStatus(
   dryRun: boolean | undefined,
 ): Promise<StatusAction> {
   const state = STATES[build.status] ?? (build.complete ? 'failed' : 'running');
-  const name = `codebuild/${build.project}`;
+  const name = plainLine(`codebuild/${build.project}`);
   const link = buildLink(build);
   const action = {
     type: 'status' as const,
@@ -99,7 +102,9 @@ export async function postBuildStatus(
  * A failed build also leaves a note on each open merge request whose head it built, with the
  * failing phase and the log link, so the reason is in the conversation and not only behind the
  * pipeline widget. The note carries the build ARN as a hidden marker: a redelivered event finds it
- * and posts nothing.
+ * and posts nothing. The failing phase's context quotes the build's output (a buildspec command of
+ * the commit built, say), so it is fenced as code on one line: none of it can become a quick
+ * action (`/approve`), a mention (`@all`) or a link run as Flowkeeper's token user.
  */
 export async function noteBuildFailure(
   build: BuildStateEvent,
@@ -110,9 +115,11 @@ export async function noteBuildFailure(
   const mergeRequests = await primary.mergeRequestsAt(target.commitId);
   const marker = `<!-- flowkeeper:build ${build.buildArn} -->`;
   const link = buildLink(build);
+  const failure = failedPhase(build);
+  const at = failure === undefined ? '' : ` at ${inlineCode(failure, NOTE_FAILURE_LIMIT)}`;
   const body = [
     marker,
-    `**codebuild/${build.project}** failed on ${target.commitId.slice(0, 12)}: ${statusDescription(build)}.`,
+    `**codebuild/${markdownName(build.project)}** failed on ${target.commitId.slice(0, 12)}: ${buildSummary(build)}${at}.`,
     ...(link === undefined ? [] : ['', `[Build logs](${link})`]),
   ].join('\n');
   const actions: FlowAction[] = [];
@@ -129,20 +136,34 @@ export async function noteBuildFailure(
   return actions;
 }
 
-/** The build's log link, or while it runs (no log stream yet) its console page. */
+/**
+ * The build's log link, or while it runs (no log stream yet) its console page, built from the
+ * validated build ARN; a log link a markdown link could be broken out of is never used.
+ */
 const buildLink = (build: BuildStateEvent): string | undefined =>
-  build.logsLink ?? buildConsoleLink(build.buildArn);
+  linkableUrl(build.logsLink) ?? buildConsoleLink(build.buildArn);
 
-export function statusDescription(build: BuildStateEvent): string {
+/** `Build #7 failed in 1m 03s`: number, status and duration. */
+function buildSummary(build: BuildStateEvent): string {
   const number = build.buildNumber === undefined ? 'Build' : `Build #${build.buildNumber}`;
   const seconds = buildDuration(build);
   const took =
     seconds === undefined || build.status === 'IN_PROGRESS' ? '' : ` in ${formatDuration(seconds)}`;
+  return plainLine(`${number} ${build.status.toLowerCase().replace('_', ' ')}${took}`);
+}
+
+/** `BUILD: COMMAND_EXECUTION_ERROR: …`: the first phase that did not succeed, and its context. */
+function failedPhase(build: BuildStateEvent): string | undefined {
   const failed = build.phases.find((phase) => phase.status !== undefined && phase.status !== 'SUCCEEDED');
-  const why =
-    failed === undefined || build.status === 'SUCCEEDED'
-      ? ''
-      : ` at ${[failed.type, ...failed.context].join(': ')}`;
-  const text = `${number} ${build.status.toLowerCase().replace('_', ' ')}${took}${why}`;
-  return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
+  if (failed === undefined || build.status === 'SUCCEEDED') return undefined;
+  return [failed.type, ...failed.context].join(': ');
+}
+
+/** The commit status description: plain text on one line, at most 255 characters. */
+export function statusDescription(build: BuildStateEvent): string {
+  const failure = failedPhase(build);
+  return plainLine(
+    `${buildSummary(build)}${failure === undefined ? '' : ` at ${failure}`}`,
+    DESCRIPTION_LIMIT,
+  );
 }

@@ -47,7 +47,10 @@ export async function checkOpenedPullRequest(
   ];
   if (!verdict.allowed) {
     const { onViolation } = flow.settings;
-    const content = violationComment(verdict.reason, verdict.allowedSources, flow.settings, onViolation);
+    const content = violationComment(verdict.reason, verdict.allowedSources, flow.settings, onViolation, [
+      pr.source,
+      pr.destination,
+    ]);
     actions.push(await comment(host, pr, content, event.id, scope, deps.dryRun));
     if (onViolation === 'close') actions.push(await close(host, pr.id, scope, deps.dryRun));
     return actions;

@@ -6,8 +6,10 @@ import {
   adoptedOrigin,
   adoptedOrigins,
   firstParentChain,
+  foreignCommitLines,
   secondsBetween,
 } from '#domain/mirror-commits.ts';
+import { plainLine } from '#domain/untrusted-text.ts';
 import type { AlertSink } from './alert-sink.ts';
 import type { MetricsSink } from './metrics-sink.ts';
 import type { CommitDetails, FileChangeAfter, MirrorPrimary, MirrorReplica } from './mirror-hosts.ts';
@@ -259,17 +261,11 @@ function foreignCommitsMessage(
   canAdopt: boolean,
 ): string {
   const lines = [
-    `CodeCommit repository ${pair.codecommitName}, branch ${branch}, holds commits that GitLab (${pair.settings.gitlab}) does not.`,
+    `CodeCommit repository ${pair.codecommitName}, branch ${plainLine(branch)}, holds commits that GitLab (${pair.settings.gitlab}) does not.`,
     'The next push mirror update overwrites them (or fails, with "keep divergent refs").',
     '',
   ];
-  for (const { commit, changes } of described) {
-    lines.push(
-      `${commit.id.slice(0, 12)} ${commit.author.name} <${commit.author.email}> ${commit.authoredAt}`,
-      `  ${commit.message.split('\n')[0] ?? ''}`,
-      ...changes.map((change) => `  ${'deleted' in change ? 'D' : 'M'} ${change.path}`),
-    );
-  }
+  for (const { commit, changes } of described) lines.push(...foreignCommitLines(commit, changes));
   lines.push('');
   if (canAdopt) {
     lines.push(`Flowkeeper replays them onto GitLab with a ${ADOPTED_TRAILER} trailer (adopt: true).`);

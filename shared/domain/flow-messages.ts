@@ -1,15 +1,34 @@
 /** The words Flowkeeper posts on pull requests and in alerts. Pure and deterministic: a redelivered
- * event must produce the same text, or the host's idempotency token check would refuse it. */
+ * event must produce the same text, or the host's idempotency token check would refuse it. Text
+ * from events, builds and repositories goes through `untrusted-text.ts`: fenced or escaped on one
+ * line in markdown, flattened to one line in alerts. */
+import { branchName } from './branch-globs.ts';
 import type { FlowRules } from './flow-rules.ts';
 import { summarizeChanges, type ValueChange } from './stage-values.ts';
+import {
+  inlineCode,
+  linkableUrl,
+  markdownName,
+  markdownProse,
+  markdownText,
+  plainLine,
+} from './untrusted-text.ts';
 
 const CODECOMMIT_COMMENT_LIMIT = 10240;
+/** The failing phase's context quotes build output; more than this is cut. */
+const FAILURE_LIMIT = 2000;
 
+/**
+ * The comment on a pull request against the flow. `branches` are the pull request's source and
+ * destination, which whoever opened it chose: where the reason names them they are fenced as code,
+ * and the reason is escaped and kept on one line whatever they hold.
+ */
 export function violationComment(
   reason: string,
   allowedSources: string[],
   rules: FlowRules,
   onViolation: FlowRules['onViolation'],
+  branches: readonly string[] = [],
 ): string {
   const consequence = {
     comment: 'Retarget this pull request, or open a new one from an allowed branch.',
@@ -19,11 +38,11 @@ export function violationComment(
       'Flowkeeper withholds its approval from this pull request (a validation result will not approve it) until it follows the flow.',
   }[onViolation];
   const sources =
-    allowedSources.length === 0 ? 'none' : allowedSources.map((source) => `\`${source}\``).join(', ');
+    allowedSources.length === 0 ? 'none' : allowedSources.map((source) => inlineCode(source)).join(', ');
   return [
     '**Branch flow violation**',
     '',
-    reason,
+    markdownProse(reason, branches.map(branchName)),
     '',
     `Allowed sources: ${sources}. Promotion order: ${rules.promotion.join(' → ')}.`,
     '',
@@ -49,7 +68,8 @@ export function promotionPullRequest(
     lines.length === 0
       ? 'No configured image changes; the promotion carries the other manifest changes only.'
       : `Images that change in ${destination}:`,
-    ...lines.map((line) => `- ${line}`),
+    // Values are read from the manifests on each stage.
+    ...lines.map((line) => `- ${markdownText(line)}`),
   ].join('\n');
   return { title: `Promote ${source} → ${destination}`.slice(0, 150), description: truncate(body, 10240) };
 }
@@ -77,19 +97,22 @@ const STATUS_WORDS: Record<string, string> = {
 
 export function buildComment(input: BuildCommentInput): string {
   const number = input.buildNumber === undefined ? '' : ` #${input.buildNumber}`;
-  const word = STATUS_WORDS[input.status] ?? `ended with status ${input.status}`;
+  const word = STATUS_WORDS[input.status] ?? `ended with status ${markdownName(input.status)}`;
   const took =
     input.durationSeconds === undefined || input.status === 'IN_PROGRESS'
       ? ''
       : ` in ${formatDuration(input.durationSeconds)}`;
-  const lines = [`**${input.project}**${number} ${word}${took} (${input.status}).`];
-  if (input.failure) lines.push('', `Failure: ${input.failure}`);
-  if (input.link) lines.push('', `Logs: ${input.link}`);
+  const lines = [
+    `**${markdownName(input.project)}**${number} ${word}${took} (${markdownName(input.status)}).`,
+  ];
+  // The failing phase's context quotes the build's output, commands of the commit built included.
+  if (input.failure) lines.push('', `Failure: ${inlineCode(input.failure, FAILURE_LIMIT)}`);
+  if (input.link) lines.push('', `Logs: ${linkableUrl(input.link) ?? inlineCode(input.link)}`);
   if (input.superseded) {
     lines.push(
       '',
-      `This result is for source commit ${input.superseded.builtCommit.slice(0, 12)}, which is no longer the ` +
-        `tip of this pull request (now ${input.superseded.currentCommit.slice(0, 12)}); it does not count for the current revision.`,
+      `This result is for source commit ${markdownName(input.superseded.builtCommit.slice(0, 12))}, which is no longer the ` +
+        `tip of this pull request (now ${markdownName(input.superseded.currentCommit.slice(0, 12))}); it does not count for the current revision.`,
     );
   }
   if (input.approval) lines.push('', input.approval);
@@ -114,34 +137,38 @@ export interface PushAlertInput {
   files: string[];
 }
 
+/**
+ * The alert of a push to a protected branch. Every value from the event or the repository (branch,
+ * commits, caller, file paths, and the reason that names them) is flattened onto its own line, so
+ * none can forge another line of the alert.
+ */
 export function pushAlert(input: PushAlertInput): { subject: string; message: string } {
   const shown = input.files.slice(0, 50);
   const more = input.files.length - shown.length;
+  const branch = plainLine(input.branch);
   const message = [
-    input.reason,
+    plainLine(input.reason),
     '',
-    `Repository: ${input.repository}`,
-    `Branch: ${input.branch}`,
+    `Repository: ${plainLine(input.repository)}`,
+    `Branch: ${branch}`,
     input.deleted
-      ? `Deleted at: ${input.oldCommit ?? '(unknown commit)'}`
-      : `Commits: ${input.oldCommit ?? '(new branch)'} → ${input.newCommit ?? '(unknown)'}`,
-    `Caller: ${input.caller ?? 'unknown (the event names no caller)'}`,
+      ? `Deleted at: ${plainLine(input.oldCommit ?? '(unknown commit)')}`
+      : `Commits: ${plainLine(input.oldCommit ?? '(new branch)')} → ${plainLine(input.newCommit ?? '(unknown)')}`,
+    `Caller: ${plainLine(input.caller ?? 'unknown (the event names no caller)')}`,
     ...(input.deleted
       ? []
       : [
           `Files changed (${input.files.length}):`,
-          ...shown.map((file) => `  ${file}`),
+          ...shown.map((file) => `  ${plainLine(file)}`),
           ...(more > 0 ? [`  … and ${more} more`] : []),
         ]),
     '',
     'Flowkeeper never rewrites history: review the change and revert it through a pull request if it should not be there.',
   ].join('\n');
   return {
-    subject:
-      `${input.deleted ? 'Protected branch deleted:' : 'Direct push to protected'} ${input.branch} in ${input.repository}`.slice(
-        0,
-        100,
-      ),
+    subject: plainLine(
+      `${input.deleted ? 'Protected branch deleted:' : 'Direct push to protected'} ${branch} in ${input.repository}`,
+    ).slice(0, 100),
     message,
   };
 }

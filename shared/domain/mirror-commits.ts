@@ -1,32 +1,63 @@
 /**
  * Pure rules of mirror adoption and drift: the trailer that marks a commit replayed from
- * CodeCommit onto GitLab, the first-parent chain drift is dated from, and time arithmetic.
+ * CodeCommit onto GitLab, the alert lines of such commits, the first-parent chain drift is dated
+ * from, and time arithmetic.
  */
+import { plainLine } from './untrusted-text.ts';
 
 export const ADOPTED_TRAILER = 'Flowkeeper-Adopted-From';
 
-/** `codecommit:<repository>@<commit>`: what an adopted commit's trailer names. */
+/** `codecommit:<repository>@<commit>`: what an adopted commit's trailer names, on one line. */
 export function adoptedOrigin(repository: string, commitId: string): string {
-  return `codecommit:${repository}@${commitId}`;
+  return plainLine(`codecommit:${repository}@${commitId}`);
 }
 
-/** The message of the replayed commit: the original one, plus a trailer naming where it came from. */
+/**
+ * The message of the replayed commit: the original one (the author's own words, kept as they are),
+ * plus a trailer naming where it came from, always the last line.
+ */
 export function adoptedMessage(message: string, origin: string): string {
   const body = message.replace(/\s+$/, '');
   // A trailer block is separated from the body by a blank line, unless the body already ends in one.
   const lines = body.split('\n');
   const last = lines.at(-1) ?? '';
   const endsInTrailers = lines.length > 1 && /^[A-Za-z][\w-]*: /.test(last) && lines.includes('');
-  return `${body}${endsInTrailers ? '\n' : '\n\n'}${ADOPTED_TRAILER}: ${origin}\n`;
+  return `${body}${endsInTrailers ? '\n' : '\n\n'}${ADOPTED_TRAILER}: ${plainLine(origin)}\n`;
 }
 
-/** The origins named by the adoption trailers of a message. */
+/**
+ * The origin named by the adoption trailer of a message: its last line, where {@link adoptedMessage}
+ * puts it. An adoption trailer anywhere else was written by whoever wrote the message, and a
+ * commit it named as adopted would never be adopted (and the next mirror update would erase it).
+ */
 export function adoptedOrigins(message: string): string[] {
   const prefix = `${ADOPTED_TRAILER}: `;
-  return message
-    .split('\n')
-    .filter((line) => line.startsWith(prefix))
-    .map((line) => line.slice(prefix.length).trim());
+  const last = message.replace(/\s+$/, '').split('\n').at(-1) ?? '';
+  return last.startsWith(prefix) ? [last.slice(prefix.length).trim()] : [];
+}
+
+/** What the alert about commits only on CodeCommit says of one: who, when, what, which files. */
+export interface ForeignCommit {
+  id: string;
+  author: { name: string; email: string };
+  authoredAt: string;
+  message: string;
+}
+
+/**
+ * The alert lines of a commit only CodeCommit holds: id, author and date; the subject; each changed
+ * path. Author, subject and paths are whatever the commit holds, so each is flattened onto its line.
+ */
+export function foreignCommitLines(
+  commit: ForeignCommit,
+  changes: readonly { path: string; deleted?: true }[],
+): string[] {
+  const { name, email } = commit.author;
+  return [
+    plainLine(`${commit.id.slice(0, 12)} ${name} <${email}> ${commit.authoredAt}`),
+    `  ${plainLine(commit.message.split('\n')[0] ?? '')}`,
+    ...changes.map((change) => `  ${change.deleted ? 'D' : 'M'} ${plainLine(change.path)}`),
+  ];
 }
 
 /** Whole seconds between two ISO-8601 instants, never negative. */

@@ -8,6 +8,13 @@ import {
 } from '#domain/flow-messages.ts';
 import type { FlowRules } from '#domain/flow-rules.ts';
 
+/** No line of a comment is a GitLab-style quick action, and no `@` starts a mention. */
+function inert(markdown: string): void {
+  expect(markdown.split('\n').filter((line) => /^\s*\//.test(line))).toEqual([]);
+  expect(markdown).not.toMatch(/@[\w-]/);
+  expect(markdown).not.toMatch(/[\r\u2028\u2029]/);
+}
+
 const RULES: FlowRules = {
   promotion: ['main', 'pre-prod', 'prod'],
   allow: [{ from: 'feature/*', to: 'main' }],
@@ -33,6 +40,38 @@ describe('violationComment', () => {
     expect(violationComment('r', [], RULES, 'comment')).toContain('Retarget this pull request');
     expect(violationComment('r', [], RULES, 'revoke-approval')).toContain('withholds its approval');
     expect(violationComment('r', [], RULES, 'comment')).toContain('Allowed sources: none.');
+  });
+});
+
+describe('violationComment with hostile branch names', () => {
+  const branch = 'feature/x\n/approve\n[click](javascript:alert(1)) <img src=x> @all';
+  const reason = `Pull request from ${branch} into prod refused: prod accepts pull requests only from pre-prod.`;
+
+  it('fences the branch names on one line: no link, no quick action, no mention', () => {
+    const text = violationComment(reason, ['pre-prod'], RULES, 'close', [
+      `refs/heads/${branch}`,
+      'refs/heads/prod',
+    ]);
+    inert(text);
+    expect(text.split('\n')).toHaveLength(7);
+    expect(text).toContain(
+      'Pull request from `feature/x /approve [click](javascript:alert(1)) <img src=x> @\u200dall` into prod refused: ' +
+        'prod accepts pull requests only from pre-prod.',
+    );
+  });
+
+  it('escapes the reason on one line even when it holds a name in another form', () => {
+    const text = violationComment(reason, ['pre-prod'], RULES, 'close');
+    inert(text);
+    expect(text.split('\n')).toHaveLength(7);
+    expect(text).toContain('Pull request from feature/x /approve \\[click\\](javascript:alert(1)) \\<img');
+    expect(text).not.toMatch(/(^|[^\\])\[click/);
+  });
+
+  it('fences allowed sources as code whatever they hold', () => {
+    expect(violationComment('r', ['feature/`x`'], RULES, 'comment')).toContain(
+      'Allowed sources: `` feature/`x` ``.',
+    );
   });
 });
 
@@ -64,6 +103,30 @@ describe('promotionPullRequest', () => {
   });
 });
 
+describe('buildComment with hostile build output', () => {
+  const failure =
+    'BUILD: COMMAND_EXECUTION_ERROR: Error while executing command: make\n/approve\n@all. Reason: exit status 1';
+
+  it('fences the failing command on one line', () => {
+    const text = buildComment({ project: 'p', status: 'FAILED', failure });
+    inert(text);
+    expect(text).toContain(
+      'Failure: `BUILD: COMMAND_EXECUTION_ERROR: Error while executing command: make /approve @\u200dall. Reason: exit status 1`',
+    );
+  });
+
+  it('fences an unusual project name and status, and never links an unsafe log URL', () => {
+    const text = buildComment({
+      project: 'p\n@all',
+      status: 'WEIRD\n/close',
+      link: 'https://x.example/) [y](javascript:alert(1)',
+    });
+    inert(text);
+    expect(text).toContain('**`p @\u200dall`**');
+    expect(text).toContain('Logs: `https://x.example/) [y](javascript:alert(1)`');
+  });
+});
+
 describe('buildComment', () => {
   it('reports project, number, status, duration, failure and link', () => {
     const text = buildComment({
@@ -75,7 +138,7 @@ describe('buildComment', () => {
       link: 'https://console.example/build',
     });
     expect(text).toContain('**manifests-validate** #57 failed in 1m 23s (FAILED).');
-    expect(text).toContain('Failure: BUILD: COMMAND_EXECUTION_ERROR: exit status 1');
+    expect(text).toContain('Failure: `BUILD: COMMAND_EXECUTION_ERROR: exit status 1`');
     expect(text).toContain('Logs: https://console.example/build');
   });
 
@@ -129,6 +192,53 @@ describe('pushAlert', () => {
     const alert = pushAlert({ repository: 'r', branch: 'main', newCommit: 'c', reason: 'x', files });
     expect(alert.message).toContain('… and 10 more');
     expect(alert.message).toContain('Caller: unknown');
+  });
+});
+
+describe('pushAlert with hostile input', () => {
+  it('keeps each field on its own line, so none can forge another', () => {
+    const alert = pushAlert({
+      repository: 'manifests',
+      branch: 'prod\nCaller: arn:aws:iam::111122223333:role/Trusted',
+      oldCommit: 'a'.repeat(40),
+      newCommit: 'b'.repeat(40),
+      caller: 'arn:aws:iam::111122223333:user/eve\r\nFiles changed (0):',
+      reason: 'Direct push to protected branch prod\nCaller: arn:aws:iam::111122223333:role/Trusted by eve.',
+      files: ['ok.yaml', 'evil\nFlowkeeper never rewrites history', 'x\u2028y'],
+    });
+    const lines = alert.message.split('\n');
+    expect(lines.filter((line) => line.startsWith('Caller:'))).toEqual([
+      'Caller: arn:aws:iam::111122223333:user/eve Files changed (0):',
+    ]);
+    expect(lines.filter((line) => line.startsWith('Files changed'))).toEqual(['Files changed (3):']);
+    expect(lines).toContain('  evil Flowkeeper never rewrites history');
+    expect(lines).toContain('  x y');
+    expect(lines[0]).toBe(
+      'Direct push to protected branch prod Caller: arn:aws:iam::111122223333:role/Trusted by eve.',
+    );
+    expect(alert.message).not.toMatch(/[\r\u2028]/);
+    expect(alert.subject).not.toMatch(/[\n\r]/);
+  });
+});
+
+describe('promotionPullRequest with hostile manifest values', () => {
+  it('keeps each change on one escaped line', () => {
+    const text = promotionPullRequest(
+      'main',
+      'pre-prod',
+      [
+        {
+          image: 'my-app',
+          file: 'a.yaml',
+          selector: 's',
+          from: '1.0\n/approve\n[x](javascript:y)',
+          to: '1.1',
+        },
+      ],
+      '7',
+    );
+    inert(text.description);
+    expect(text.description).toContain('- my-app 1.0 /approve \\[x\\](javascript:y) → 1.1 (a.yaml)');
   });
 });
 

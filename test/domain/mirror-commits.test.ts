@@ -4,6 +4,7 @@ import {
   adoptedOrigin,
   adoptedOrigins,
   firstParentChain,
+  foreignCommitLines,
   secondsBetween,
 } from '#domain/mirror-commits.ts';
 
@@ -29,6 +30,61 @@ describe('adoptedMessage', () => {
     const message = adoptedMessage('Fix\n\nFlowkeeper-Adopted-From is mentioned here', ORIGIN);
     expect(adoptedOrigins(message)).toEqual([ORIGIN]);
     expect(adoptedOrigins('Fix\n\nCo-authored-by: x')).toEqual([]);
+  });
+});
+
+describe('adoption trailers in hostile messages', () => {
+  const OTHER = adoptedOrigin('app-manifests', 'b'.repeat(40));
+
+  it('counts only the trailer Flowkeeper appended, not one the original message carries', () => {
+    // A commit made on CodeCommit that claims another one was adopted already: were that believed,
+    // the other commit would never be adopted, and the next mirror update would erase it.
+    const forged = `Fix\n\nFlowkeeper-Adopted-From: ${OTHER}\n`;
+    expect(adoptedOrigins(adoptedMessage(forged, ORIGIN))).toEqual([ORIGIN]);
+    expect(adoptedOrigins(`Fix\n\nFlowkeeper-Adopted-From: ${OTHER}\nSigned-off-by: x`)).toEqual([]);
+    expect(adoptedOrigins(`Fix\n\nFlowkeeper-Adopted-From: ${ORIGIN}\n\n`)).toEqual([ORIGIN]);
+  });
+
+  it('keeps the origin on the trailer line', () => {
+    const message = adoptedMessage('Fix', adoptedOrigin('repo\nSigned-off-by: x', 'c'.repeat(40)));
+    expect(message.split('\n').filter((line) => line.startsWith('Signed-off-by'))).toEqual([]);
+    expect(message.trimEnd().split('\n').at(-1)).toBe(
+      `Flowkeeper-Adopted-From: codecommit:repo Signed-off-by: x@${'c'.repeat(40)}`,
+    );
+  });
+});
+
+describe('foreignCommitLines', () => {
+  const commit = {
+    id: 'd'.repeat(40),
+    author: { name: 'Dev', email: 'dev@example.com' },
+    authoredAt: '2026-03-10T10:00:00Z',
+    message: 'Scale by hand\n\nBecause.',
+  };
+
+  it('gives a commit its id, author, date, subject and changed paths, one line each', () => {
+    expect(foreignCommitLines(commit, [{ path: 'a.yaml' }, { path: 'b.yaml', deleted: true }])).toEqual([
+      `${'d'.repeat(12)} Dev <dev@example.com> 2026-03-10T10:00:00Z`,
+      '  Scale by hand',
+      '  M a.yaml',
+      '  D b.yaml',
+    ]);
+  });
+
+  it('flattens hostile authors, subjects and paths, so none adds a line to the alert', () => {
+    const lines = foreignCommitLines(
+      {
+        ...commit,
+        author: { name: 'Eve\nFlowkeeper replays them', email: 'e@x\r\n' },
+        message: 'Subject\r/approve\u2028@all\nbody',
+      },
+      [{ path: 'dir/evil\nD prod/kustomization.yaml' }],
+    );
+    expect(lines).toEqual([
+      `${'d'.repeat(12)} Eve Flowkeeper replays them <e@x > 2026-03-10T10:00:00Z`,
+      '  Subject /approve @all',
+      '  M dir/evil D prod/kustomization.yaml',
+    ]);
   });
 });
 

@@ -37,6 +37,7 @@ describe('parseBuildStateEvent', () => {
       startedAt: Date.UTC(2026, 2, 10, 9, 27, 50),
       at: Date.UTC(2026, 2, 10, 9, 27, 51),
       complete: false,
+      initiator: 'flowkeeper-BranchFlowFunctionRole-1A2B3C4D5E6F/flowkeeper-BranchFlowFunction-Q7wE9rT2yU4i',
       sourceVersion: 'a6f82f2ba411839ecee1c18c0a498f1c65dae60a',
       sourceType: 'CODECOMMIT',
       sourceLocation: 'https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/app-manifests',
