@@ -1,13 +1,15 @@
 /**
  * Rules that relate one part of the document to another: images, flow or mirrors present,
  * references to defined repositories, ECR repositories configured twice, targets that write the same
- * value, relative local paths without a file to resolve them against. They run on the raw input,
+ * value (also through different kinds, or through two names of one repository), relative local
+ * paths without a file to resolve them against. They run on the raw input,
  * next to the schema; the rules of mirrors are in `mirror-rules.ts`.
  */
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { formatPath, type Issue, isRecord } from '#config/issue-list.ts';
 import { issueMessage } from '#config/issue-messages.ts';
 import { targetBase } from '#config/target-fields.ts';
+import { type ValueWrites, valueWrites, writesOverlap } from '#config/value-locations.ts';
 
 /** The keys that, with repository, branch, file and kind, say which value a target writes. */
 const SELECTORS: Record<string, string[]> = {
@@ -70,7 +72,9 @@ export function crossReferenceIssues(
 
   if (!Array.isArray(input.images)) return issues;
   const ecrSeen = new Map<string, number>();
-  const targetsSeen = new Map<string, string>();
+  const parametersSeen = new Map<string, string>();
+  const fileTargets: TargetWrite[] = [];
+  const repositories = isRecord(input.repositories) ? input.repositories : {};
   input.images.forEach((img: unknown, i) => {
     if (!isRecord(img)) return;
     if (typeof img.ecr === 'string') {
@@ -96,8 +100,8 @@ export function crossReferenceIssues(
         if (typeof t.parameter !== 'string') return;
         const key = sortedJson(['ssm', t.parameter]);
         const here = formatPath(['images', i, 'update', j]);
-        const first = targetsSeen.get(key);
-        if (first === undefined) targetsSeen.set(key, here);
+        const first = parametersSeen.get(key);
+        if (first === undefined) parametersSeen.set(key, here);
         else
           issues.push({
             path: ['images', i, 'update', j],
@@ -117,18 +121,135 @@ export function crossReferenceIssues(
       if (typeof t.repository !== 'string' || typeof t.branch !== 'string' || typeof t.file !== 'string') {
         return;
       }
-      const key = sortedJson([t.repository, t.branch, t.file, t.kind, ...selector.map((k) => t[k] ?? null)]);
-      const here = formatPath(['images', i, 'update', j]);
-      const first = targetsSeen.get(key);
-      if (first === undefined) targetsSeen.set(key, here);
-      else {
-        const same = ['repository', 'branch', 'file', 'kind', ...selector];
-        issues.push({
-          path: ['images', i, 'update', j],
-          message: `duplicates ${first} (same ${same.slice(0, -1).join(', ')} and ${same.at(-1)})`,
-        });
-      }
+      const repository = repositories[t.repository];
+      fileTargets.push({
+        path: ['images', i, 'update', j],
+        target: t,
+        repository: t.repository,
+        location: isRecord(repository) ? repositoryLocation(repository, baseDirectory) : undefined,
+        branch: t.branch,
+        file: t.file,
+        key: sortedJson([t.kind, ...selector.map((k) => t[k] ?? null)]),
+        selector,
+        writes: valueWrites(t),
+      });
     });
   });
+  issues.push(...overlapIssues(fileTargets));
   return issues;
+}
+
+/** A file target as the overlap check sees it. */
+interface TargetWrite {
+  path: PropertyKey[];
+  target: Record<string, unknown>;
+  /** The repository name the target gives. */
+  repository: string;
+  /** What that repository points at; undefined when the name is not defined. */
+  location: RepositoryLocation | undefined;
+  branch: string;
+  file: string;
+  /** Kind and selector values: equal keys under one repository name are plain duplicates. */
+  key: string;
+  selector: string[];
+  writes: ValueWrites;
+}
+
+/** What a configured repository points at, normalised so that two names of one repository compare equal. */
+interface RepositoryLocation {
+  provider: string;
+  /** Path, CodeCommit name, or GitLab instance and project. */
+  id: string;
+  /** CodeCommit region; undefined stands for the function's own region. */
+  region?: string;
+  label: string;
+}
+
+function repositoryLocation(
+  repository: Record<string, unknown>,
+  baseDirectory: string | undefined,
+): RepositoryLocation | undefined {
+  const { provider } = repository;
+  if (provider === 'local' && typeof repository.path === 'string') {
+    const absolute =
+      isAbsolute(repository.path) || baseDirectory === undefined
+        ? resolve('/', repository.path)
+        : resolve(baseDirectory, repository.path);
+    const path = absolute.replace(/\/\.git$/, '') || '/';
+    return { provider, id: path, label: `local ${path}` };
+  }
+  if (provider === 'codecommit' && typeof repository.name === 'string') {
+    const region = typeof repository.region === 'string' ? repository.region : undefined;
+    return {
+      provider,
+      id: repository.name,
+      ...(region !== undefined && { region }),
+      label: `CodeCommit ${repository.name}${region ? ` in ${region}` : ''}`,
+    };
+  }
+  if (provider === 'gitlab' && typeof repository.url === 'string') {
+    const { project } = repository;
+    if (typeof project !== 'string' && typeof project !== 'number') return undefined;
+    let instance = repository.url.replace(/\/+$/, '').toLowerCase();
+    try {
+      const url = new URL(repository.url);
+      instance = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`.toLowerCase();
+    } catch {
+      // The schema reports a URL that does not parse.
+    }
+    // GitLab resolves project paths without regard to case.
+    const path = String(project)
+      .replace(/^\/+|\/+$/g, '')
+      .toLowerCase();
+    return { provider, id: `${instance} ${path}`, label: `GitLab ${instance} project ${path}` };
+  }
+  return undefined;
+}
+
+/** Whether two locations are the same repository; a CodeCommit region left out may be any region. */
+function sameRepository(a: RepositoryLocation, b: RepositoryLocation): boolean {
+  if (a.provider !== b.provider || a.id !== b.id) return false;
+  return a.region === undefined || b.region === undefined || a.region === b.region;
+}
+
+/**
+ * Targets that write one value: the same target twice under one repository name, or the same
+ * value reached through another kind or another name of the repository. Each later target is
+ * reported once, against the first one it meets.
+ */
+function overlapIssues(targets: readonly TargetWrite[]): Issue[] {
+  const issues: Issue[] = [];
+  const byFile = new Map<string, TargetWrite[]>();
+  for (const target of targets) {
+    const group = JSON.stringify([target.branch, target.file]);
+    const earlier = byFile.get(group) ?? [];
+    const clash = earlier.map((first) => clashOf(first, target)).find((c) => c !== undefined);
+    if (clash) issues.push({ path: target.path, message: clash });
+    earlier.push(target);
+    byFile.set(group, earlier);
+  }
+  return issues;
+}
+
+function clashOf(first: TargetWrite, later: TargetWrite): string | undefined {
+  const firstPath = formatPath(first.path);
+  if (first.repository === later.repository && first.key === later.key) {
+    const same = ['repository', 'branch', 'file', 'kind', ...later.selector];
+    return `duplicates ${firstPath} (same ${same.slice(0, -1).join(', ')} and ${same.at(-1)})`;
+  }
+  if (first.repository !== later.repository) {
+    if (!first.location || !later.location || !sameRepository(first.location, later.location)) {
+      return undefined;
+    }
+  }
+  const value = writesOverlap(first.writes, later.writes);
+  if (value === undefined) return undefined;
+  const repository =
+    first.repository === later.repository
+      ? `repository ${later.repository}`
+      : `repositories ${first.repository} and ${later.repository}, which are both ${later.location?.label ?? ''}`;
+  return (
+    `writes the same value as ${firstPath}: ${value} in ${later.file} on branch ${later.branch} of ` +
+    `${repository}; two images would replace each other's tag there, so keep one target per value`
+  );
 }

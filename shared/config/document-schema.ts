@@ -50,7 +50,9 @@ const image = closedObject({
     .meta({
       description:
         'Manifest values to update when this repository receives a winning tag. No two targets in the ' +
-        'configuration may write the same value (same repository, branch, file, kind and selector).',
+        'configuration may write the same value: the same repository (also under two names), branch and ' +
+        'file, and the same value in it, whether through one kind or two (a Helm `path: image` and a yaml ' +
+        '`path: image.tag`).',
     }),
 }).meta({ title: 'Image rule', description: 'What to do when an ECR repository receives a push.' });
 

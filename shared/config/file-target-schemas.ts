@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { checkedString, closedObject, requiredText } from '#config/schema-building-blocks.ts';
 import { fileTarget } from '#config/target-fields.ts';
+import { parsePath } from '#domain/editors/yaml-path-syntax.ts';
 
 const container = requiredText.meta({ description: 'Container name.', examples: ['web'] });
 const dottedPath = checkedString(
@@ -10,6 +11,16 @@ const dottedPath = checkedString(
   (value) =>
     `must be a dotted path such as spec.image, a.b[0].c or spec.containers[name=web].image (got ${JSON.stringify(value)})`,
 );
+
+/** The last segment of a valid dotted path when it is a plain key (`image.tag` → `tag`). */
+function lastKey(path: string): string | undefined {
+  try {
+    const last = parsePath(path, '').at(-1);
+    return last?.kind === 'key' && path.endsWith(last.key) ? last.key : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export const fileTargets = [
   fileTarget(
@@ -44,7 +55,21 @@ export const fileTargets = [
       description: 'An image in a Helm values file.',
       example: { file: 'charts/app/values.yaml', path: 'image' },
     },
-  ),
+  ).superRefine((value, ctx) => {
+    const last = lastKey(value.path);
+    if (last !== undefined && last === value.tagKey) {
+      const parent = value.path.slice(0, value.path.length - last.length - 1);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message:
+          `${JSON.stringify(value.path)} ends at the tag key ${JSON.stringify(last)}: a helm path names the mapping ` +
+          `that holds the tag${parent ? ` (path: ${parent})` : ''} or a whole repo:tag string, and a tag written ` +
+          `here as an image reference would read "1.4.1:1.4.2"; to write a bare tag at this path use ` +
+          '`kind: yaml` with `value: tag`',
+      });
+    }
+  }),
   fileTarget(
     'kubernetes',
     {

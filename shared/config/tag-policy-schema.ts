@@ -33,7 +33,7 @@ const tagsInput = closedObject({
     .meta({
       description:
         'JavaScript regular expression (no flags) a tag must match; tags are ordered by `by` or by the ' +
-        'whole tag. Exclusive with `semver`.',
+        'whole tag. Matched in linear time, so no lookaround or backreferences. Exclusive with `semver`.',
       examples: ['^dev-(?<stamp>\\d{14})-[0-9a-f]{7}$'],
     })
     .optional(),
@@ -55,11 +55,17 @@ const tagsInput = closedObject({
     .optional(),
   include: z
     .array(regex)
-    .meta({ description: 'Regular expressions; when any is given a tag must match at least one.' })
+    .meta({
+      description:
+        'Regular expressions (like `pattern`: no lookaround or backreferences); when any is given a tag must match at least one.',
+    })
     .default([]),
   exclude: z
     .array(regex)
-    .meta({ description: 'Regular expressions; a tag matching any of them is never selected.' })
+    .meta({
+      description:
+        'Regular expressions (like `pattern`: no lookaround or backreferences); a tag matching any of them is never selected.',
+    })
     .default([]),
 });
 

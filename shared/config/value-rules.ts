@@ -4,6 +4,7 @@
  */
 
 import { branchNameReason } from '#domain/branch-globs.ts';
+import { tagPatternProblem } from '#domain/tag-policy.ts';
 
 const hasControlCharacter = (value: string): boolean => [...value].some((c) => c < ' ' || c === '\x7f');
 
@@ -62,14 +63,13 @@ export function ssmParameterNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** The JS error message when `source` is not a valid regular expression. */
+/**
+ * Why `source` is not a usable tag pattern: it must compile as a JavaScript regular expression and
+ * run on the linear-time engine tag patterns use (no lookaround, no backreferences), so that no
+ * pushed tag or manifest value can make a match take exponential time.
+ */
 export function regexProblem(source: string): string | undefined {
-  try {
-    new RegExp(source);
-    return undefined;
-  } catch (error) {
-    return `does not compile: ${(error as Error).message}`;
-  }
+  return tagPatternProblem(source);
 }
 
 /** Named capture groups of a valid regular expression. */

@@ -48,6 +48,16 @@ export interface BranchPlanInput {
   pushTimes?: PushTimes;
 }
 
+/**
+ * Whether the image name a manifest holds next to the tag is the pushed image's repository: its
+ * URI, its ECR name, or any registry path ending in it.
+ */
+export function namesImage(name: string | undefined, image: Pick<PushedImage, 'ecr' | 'name'>): boolean {
+  if (name === undefined) return false;
+  const held = name.toLowerCase();
+  return held === image.name.toLowerCase() || held === image.ecr || held.endsWith(`/${image.ecr}`);
+}
+
 /** The tags the targets hold now (to look up push times before planning). */
 export function currentTags(targets: FileTarget[], files: ReadonlyMap<string, string>): string[] {
   const tags = new Set<string>();
@@ -73,7 +83,8 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     const text = working.get(target.file);
     if (text === undefined) throw new Error(`planBranch: ${target.file} was not read`);
     const current = readTarget(text, target);
-    const verdict = decideUpgrade(input.policy, current.tag, input.image.tag, input.pushTimes);
+    const sameImage = namesImage(current.name, input.image);
+    const verdict = decideUpgrade(input.policy, current.tag, input.image.tag, input.pushTimes, { sameImage });
     if (!verdict.ok) {
       plan.skips.push({ file: target.file, target: current.location, reason: verdict.reason });
       continue;

@@ -764,3 +764,151 @@ extra: true
     );
   });
 });
+
+describe('values two targets would fight over', () => {
+  const document = (repositories: string, targets: string[]) => `
+repositories:
+${repositories}
+images:
+  - ecr: my-app
+    update:
+      - ${targets[0]}
+  - ecr: my-app-dev
+    tags: { pattern: '^dev-(?<stamp>\\d{14})$', by: stamp }
+    update:
+${targets
+  .slice(1)
+  .map((t) => `      - ${t}`)
+  .join('\n')}
+`;
+  const repos = `
+  manifests: { provider: codecommit, name: app-manifests }
+  again: { provider: codecommit, name: app-manifests, region: eu-west-1 }
+  elsewhere: { provider: codecommit, name: other-manifests }
+  local: { provider: local, path: /srv/manifests }
+  local-git: { provider: local, path: /srv/manifests/.git }
+  gitlab: { provider: gitlab, url: 'https://GitLab.example.com/', project: Platform/Manifests, token: { ssm: /t } }
+  gitlab-too: { provider: gitlab, url: 'https://gitlab.example.com', project: platform/manifests, token: { ssm: /t } }`;
+  const at = (repository: string, file: string, rest: string) =>
+    `{ repository: ${repository}, branch: stg, file: ${file}, ${rest} }`;
+
+  it('refuses a Helm mapping and a yaml path to its tag', () => {
+    expect(
+      issuesOf(
+        document(repos, [
+          at('manifests', 'values.yaml', 'kind: helm, path: image'),
+          at('manifests', 'values.yaml', 'kind: yaml, path: image.tag, value: tag'),
+        ]),
+      ),
+    ).toEqual([
+      "images[1].update[0]: writes the same value as images[0].update[0]: image.tag in values.yaml on branch stg of repository manifests; two images would replace each other's tag there, so keep one target per value",
+    ]);
+  });
+
+  it('refuses one value reached through two names of one repository', () => {
+    const issues = issuesOf(
+      document(repos, [
+        at('manifests', 'k.yaml', 'kind: kustomize, image: app'),
+        at('again', 'k.yaml', 'kind: kustomize, image: app'),
+        at('gitlab', 'v.yaml', 'kind: helm, path: image'),
+        at('gitlab-too', 'v.yaml', 'kind: helm, path: image'),
+        at('local', 'd.yaml', 'kind: kubernetes, container: web'),
+        at('local-git', 'd.yaml', 'kind: yaml, path: "spec.template.spec.containers[name=web].image"'),
+      ]).replace('      - { repository: gitlab,', '      - { repository: gitlab,'),
+    );
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^images\[1\]\.update\[0\]: writes the same value as images\[0\]\.update\[0\]: images\[name=app\] in k\.yaml on branch stg of repositories manifests and again, which are both CodeCommit app-manifests in eu-west-1;/,
+      ),
+      expect.stringMatching(
+        /^images\[1\]\.update\[2\]: writes the same value as images\[1\]\.update\[1\]: image in v\.yaml on branch stg of repositories gitlab and gitlab-too, which are both GitLab https:\/\/gitlab\.example\.com project platform\/manifests;/,
+      ),
+      expect.stringMatching(
+        /^images\[1\]\.update\[4\]: writes the same value as images\[1\]\.update\[3\]: spec\.template\.spec\.containers\[name=web\]\.image in d\.yaml .* repositories local and local-git, which are both local \/srv\/manifests;/,
+      ),
+    ]);
+  });
+
+  it('refuses kustomize and a yaml path into its entry, and kubernetes targets whose resources can meet', () => {
+    const issues = issuesOf(
+      document(repos, [
+        at('manifests', 'k.yaml', 'kind: kustomize, image: app'),
+        at('manifests', 'k.yaml', 'kind: yaml, path: "images[name=app].newTag", value: tag'),
+        at('manifests', 'd.yaml', 'kind: kubernetes, container: web'),
+        at('manifests', 'd.yaml', 'kind: kubernetes, container: web, resource: { kind: Deployment }'),
+      ]),
+    );
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^images\[1\]\.update\[0\]: writes the same value as images\[0\]\.update\[0\]: images\[name=app\]\.newTag in k\.yaml/,
+      ),
+      expect.stringMatching(
+        /^images\[1\]\.update\[2\]: writes the same value as images\[1\]\.update\[1\]: the image of container web in d\.yaml/,
+      ),
+    ]);
+  });
+
+  it('accepts values that differ: another repository, branch, document, container or resource', () => {
+    const yaml = document(repos, [
+      at('manifests', 'values.yaml', 'kind: helm, path: image'),
+      at('elsewhere', 'values.yaml', 'kind: helm, path: image'),
+      '{ repository: manifests, branch: dev, file: values.yaml, kind: helm, path: image }',
+      at('manifests', 'values.yaml', 'kind: helm, path: sidecar.image'),
+      at('manifests', 'multi.yaml', 'kind: yaml, path: spec.image, document: 0'),
+      at('manifests', 'multi.yaml', 'kind: yaml, path: spec.image, document: 1'),
+      at('manifests', 'd.yaml', 'kind: kubernetes, container: web, resource: { kind: Deployment }'),
+      at('manifests', 'd.yaml', 'kind: kubernetes, container: web, resource: { kind: CronJob }'),
+      at('manifests', 'd.yaml', 'kind: kubernetes, container: worker'),
+      at(
+        'manifests',
+        'd.yaml',
+        'kind: yaml, path: "spec.template.spec.containers[name=web].image", value: reference',
+      ),
+    ]);
+    expect(() => parseConfig(parse(yaml), 'test.yaml')).not.toThrow();
+  });
+});
+
+describe('tag patterns prone to catastrophic backtracking', () => {
+  it('are run by a linear-time engine, so such a pattern is accepted and cannot hang', () => {
+    expect(() => parseConfig(parse(withTags(`{ pattern: '^v?(\\d+\\.?)+$' }`)), 'test.yaml')).not.toThrow();
+  });
+
+  it('refuses, path by path, what that engine cannot run', () => {
+    const issues = issuesOf(
+      withTags(
+        `{ pattern: '^(?<v>\\d+)(?!-dirty)$', by: v, include: ['^(a)\\1$'], exclude: ['ok', '(?<=x)y'] }`,
+      ),
+    );
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^images\[0\]\.tags\.pattern: cannot run in linear time \(.*\): tag patterns run on a linear-time engine \(RE2\), which has no lookahead, lookbehind or backreferences/,
+      ),
+      expect.stringMatching(/^images\[0\]\.tags\.include\[0\]: cannot run in linear time/),
+      expect.stringMatching(/^images\[0\]\.tags\.exclude\[1\]: cannot run in linear time/),
+    ]);
+  });
+});
+
+describe('a Helm path that ends at the tag key', () => {
+  it('is refused with a hint to use kind: yaml with value: tag', () => {
+    expect(
+      issuesOf(
+        withTarget('{ repository: manifests, branch: main, file: v.yaml, kind: helm, path: image.tag }'),
+      ),
+    ).toEqual([
+      'images[0].update[0].path: "image.tag" ends at the tag key "tag": a helm path names the mapping that holds the tag (path: image) or a whole repo:tag string, and a tag written here as an image reference would read "1.4.1:1.4.2"; to write a bare tag at this path use `kind: yaml` with `value: tag`',
+    ]);
+    expect(
+      issuesOf(
+        withTarget(
+          '{ repository: manifests, branch: main, file: v.yaml, kind: helm, path: app.image.version, tagKey: version }',
+        ),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^images\[0\]\.update\[0\]\.path: "app\.image\.version" ends at the tag key "version"/,
+      ),
+    ]);
+  });
+});

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareTags, decideUpgrade, newestTag, selectTag, type TagPolicy } from '#domain/tag-policy.ts';
+import {
+  compareTags,
+  decideUpgrade,
+  newestTag,
+  selectTag,
+  type TagPolicy,
+  tagPatternProblem,
+} from '#domain/tag-policy.ts';
 
 const semverPolicy = (range = '*', prerelease = false, extra: Partial<TagPolicy> = {}): TagPolicy => ({
   ordering: { kind: 'semver', range, prerelease },
@@ -72,9 +79,27 @@ describe('decideUpgrade', () => {
     expect(decideUpgrade(semverPolicy(), '1.10.0', '1.9.0').ok).toBe(false);
   });
 
-  it('replaces a current value the policy cannot rank', () => {
+  it('replaces an empty value and the placeholder latest', () => {
     expect(decideUpgrade(semverPolicy(), 'latest', '1.0.0').ok).toBe(true);
     expect(decideUpgrade(semverPolicy(), undefined, '1.0.0').ok).toBe(true);
+    expect(decideUpgrade(stampPolicy, 'latest', 'dev-20260301093000-aaaaaaa').ok).toBe(true);
+  });
+
+  it("keeps a current tag the policy does not select: it may be another image's", () => {
+    // A dev image must not replace the 1.4.2 that staging's semver image wrote.
+    const verdict = decideUpgrade(stampPolicy, '1.4.2', 'dev-20260301093000-aaaaaaa');
+    expect(verdict).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^the current 1\.4\.2 is not a tag this image's policy ranks \(tag 1\.4\.2 does not match the pattern .*\), so it may belong to another image and is not replaced by dev-20260301093000-aaaaaaa/,
+      ),
+    });
+    expect(decideUpgrade(semverPolicy(), 'dev-20260301093000-aaaaaaa', '1.4.2').ok).toBe(false);
+    // Unless the manifest names this image next to it: a tag of a scheme the policy has left.
+    expect(
+      decideUpgrade(semverPolicy(), 'dev-20260301093000-aaaaaaa', '1.4.2', undefined, { sameImage: true }).ok,
+    ).toBe(true);
+    expect(decideUpgrade(semverPolicy(), 'v1-beta', '1.4.2').ok).toBe(false);
   });
 
   it('orders timestamps numerically beyond float precision', () => {
@@ -84,6 +109,45 @@ describe('decideUpgrade', () => {
     expect(decideUpgrade(stampPolicy, 'dev-20260301093001-bbbbbbb', 'dev-20260301093000-aaaaaaa').ok).toBe(
       false,
     );
+  });
+});
+
+describe('tag patterns run in linear time', () => {
+  // A backtracking engine needs 37 s for this at 30 characters and hours at 40; tags reach 128.
+  const evil = `${'1'.repeat(127)}x`;
+  const catastrophic = '^v?(\\d+\\.?)+$';
+
+  it.each([
+    ['pattern', { ordering: { kind: 'pattern', pattern: catastrophic, order: 'lexical' } }],
+    ['include', { ordering: { kind: 'semver', range: '*', prerelease: false }, include: [catastrophic] }],
+    ['exclude', { ordering: { kind: 'push-time' }, exclude: ['^(\\d|\\d\\d)+$', catastrophic] }],
+    ['push-time pattern', { ordering: { kind: 'push-time', pattern: '^(a|a)*$' } }],
+  ] as const)('a catastrophic %s against a 128-character tag answers at once', (_, shape) => {
+    const policy = { include: [], exclude: [], ...shape } as TagPolicy;
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) selectTag(policy, evil);
+    expect(compareTags(policy.ordering, evil, '1.2.3')).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('keeps JavaScript semantics: named groups, the whole match, unanchored search', () => {
+    expect(selectTag(stampPolicy, 'dev-20260301093000-3f2a9c1').ok).toBe(true);
+    expect(
+      compareTags(stampPolicy.ordering, 'dev-20260301093001-3f2a9c1', 'dev-20260301093000-3f2a9c1'),
+    ).toBe(1);
+    const policy = semverPolicy('*', true, { exclude: ['-rc'], include: ['^1\\.'] });
+    expect(selectTag(policy, '1.2.0-rc.1').ok).toBe(false);
+    expect(selectTag(policy, '1.2.0').ok).toBe(true);
+  });
+
+  it('refuses what the linear-time engine cannot run, and what JavaScript cannot compile', () => {
+    expect(tagPatternProblem('^dev-(?<stamp>\\d{14})-[0-9a-f]{7}$')).toBeUndefined();
+    expect(tagPatternProblem('^v?(\\d+\\.?)+$')).toBeUndefined();
+    expect(tagPatternProblem('^(?!.*-dirty$)')).toMatch(
+      /^cannot run in linear time .*no lookahead, lookbehind or backreferences/,
+    );
+    expect(tagPatternProblem('^(a)\\1$')).toMatch(/^cannot run in linear time/);
+    expect(tagPatternProblem('(')).toMatch(/^does not compile: /);
   });
 });
 

@@ -199,3 +199,27 @@ describe('helmEditor errors', () => {
     expect(e.message).toMatch(/^charts\/app\/values\.yaml at line 3, column \d+: invalid YAML/);
   });
 });
+
+describe('a reference written over a bare tag', () => {
+  // `path: image.tag` on `kind: helm` used to write `tag: "1.4.1:1.4.2"` and report (none) → 1.4.2.
+  it('is refused where the path ends at the tag', () => {
+    const text = 'image:\n  repository: r.example.com/app\n  tag: "1.4.1"\n';
+    const e = manifestError(() => write(text, helmSpec('image.tag')));
+    expect(e.location).toBe('image.tag');
+    expect(e.message).toMatch(
+      /`image\.tag` holds "1\.4\.1", which reads as a bare tag, not an image reference \(name:tag\); writing the image there would give "1\.4\.1:<tag>"\. .*`kind: yaml` and `value: tag`/,
+    );
+    expect(() => write(text, helmSpec('image.tag', { setName: true }))).toThrow(/reads as a bare tag/);
+  });
+
+  it.each(['v2', '2024.05.01-3', '1.4.1@sha256:abc'])('is refused for %s', (held) => {
+    expect(() => write(`image: ${held}\n`, helmSpec('image'))).toThrow(/reads as a bare tag/);
+  });
+
+  it.each(['nginx', 'nginx:1.4.1', 'registry.example.com:5000/1.4:1.0', 'app:v2'])(
+    'leaves %s alone',
+    (held) => {
+      expect(write(`image: ${held}\n`, helmSpec('image')).text).toMatch(/:1\.4\.2\n$/);
+    },
+  );
+});

@@ -124,3 +124,12 @@ describe('imagedefinitions editor', () => {
     );
   });
 });
+
+describe('imagedefinitions editor over a bare tag', () => {
+  it('refuses to write "1.0.0:2.0.1" where an image reference belongs', () => {
+    const text = '[{ "name": "web", "imageUri": "1.0.0" }]\n';
+    expect(() => imageDefinitionsEditor.write(text, spec('web'), image, FILE)).toThrow(
+      /\[name=web\]\.imageUri: the field holds "1\.0\.0", which reads as a bare tag, not an image reference/,
+    );
+  });
+});

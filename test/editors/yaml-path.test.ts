@@ -145,3 +145,14 @@ describe('yamlPathEditor.write', () => {
     );
   });
 });
+
+describe('value: reference over a bare tag', () => {
+  it('refuses to turn the tag into "1.4.1:1.4.2" and points at value: tag', () => {
+    const text = 'images:\n  - name: app\n    newTag: 1.4.1\n';
+    const e = manifestError(() => write(text, yamlSpec('images[name=app].newTag')));
+    expect(e.message).toMatch(/holds "1\.4\.1", which reads as a bare tag.*`value: tag`/);
+    expect(write(text, yamlSpec('images[name=app].newTag', { value: 'tag' })).text).toBe(
+      text.replace('1.4.1', '1.4.2'),
+    );
+  });
+});

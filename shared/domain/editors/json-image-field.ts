@@ -10,6 +10,7 @@ import type { CurrentImage, DesiredImage, EditOutcome } from './editor.ts';
 import { type JsonDocument, type JsonNode, parseJson } from './json-document.ts';
 import { checkBumpable, checkDesiredImage } from './json-image-checks.ts';
 import { describeKind } from './json-lookup.ts';
+import { bareTagProblem } from './yaml-image-values.ts';
 
 /** A string node holding an image reference, and how to name its place in messages. */
 export interface ImageField {
@@ -67,6 +68,14 @@ export function writeImageField(
         file,
         field.location,
         `there is no image name to keep (value ${JSON.stringify(value)}); put the repository URI in the file or set setName: true on the target`,
+      );
+    }
+    const bareTag = bareTagProblem(current.name);
+    if (bareTag) {
+      throw new ManifestError(
+        file,
+        field.location,
+        `the field ${bareTag}; put the image reference (repository URI and tag) in the file, or set setName: true on the target`,
       );
     }
     expected = `${current.name}${suffix}`;

@@ -53,6 +53,18 @@ export function readReference(file: YamlFile, at: Located, location: string): He
   return out;
 }
 
+/**
+ * A name with no registry or path that reads as a version (`1.4.1`, `v2`, `2024.05.01-3`): the
+ * value is a bare tag, and a reference written over it would be `1.4.1:1.4.2`.
+ */
+const VERSION_LIKE = /^v?\d+(?:[._-]\d+)*(?:[-+._][0-9A-Za-z._+-]*)?$/;
+
+/** Why a reference with `name` is no image reference (the name is a tag), or undefined. */
+export function bareTagProblem(name: string): string | undefined {
+  if (name.includes('/') || !VERSION_LIKE.test(name)) return undefined;
+  return `holds ${JSON.stringify(name)}, which reads as a bare tag, not an image reference (name:tag); writing the image there would give ${JSON.stringify(`${name}:<tag>`)}`;
+}
+
 /** Rewrite the reference string at `at` to carry `image`'s tag (and digest, and name with setName). */
 export function referenceChange(
   file: YamlFile,
@@ -62,6 +74,14 @@ export function referenceChange(
   location: string,
 ): ScalarChange {
   const current = scalarText(file, expectScalar(file, at, location)).trim();
+  const bareTag = bareTagProblem(parseImageReference(current).name);
+  if (bareTag) {
+    throw new ManifestError(
+      file.file,
+      location,
+      `\`${at.display}\` ${bareTag}. Point the target at the whole image reference (a Helm path names the mapping that holds the tag), or write the tag alone with \`kind: yaml\` and \`value: tag\``,
+    );
+  }
   if (!setName && parseImageReference(current).name === '') {
     throw new ManifestError(
       file.file,

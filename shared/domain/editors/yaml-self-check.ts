@@ -3,9 +3,9 @@
  * back as before except at the changed values. Also refuses edits of values shared by aliases.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type Document, isAlias, parseAllDocuments, visit } from 'yaml';
+import { type Document, isAlias, visit } from 'yaml';
 import { ManifestError } from '#domain/errors.ts';
-import { firstSentence, type YamlFile } from './yaml-file.ts';
+import { firstSentence, parseDocuments, remember, type YamlFile } from './yaml-file.ts';
 import type { JsPath, Located } from './yaml-navigation.ts';
 
 /** The change in meaning an edit intends: the value at `path` of document `doc` becomes `value`. */
@@ -53,14 +53,9 @@ function toJs(doc: Document.Parsed, file: YamlFile, location: string): unknown {
 
 /** Throws unless `text` reads back as `file` with only `patches` applied. */
 export function verifyEdit(file: YamlFile, text: string, patches: readonly Patch[], location: string): void {
-  const after = Array.from(parseAllDocuments(text));
-  const broken = after.find((doc) => doc.errors.length > 0);
-  if (broken)
-    throw selfCheck(
-      file,
-      location,
-      `the edited file does not parse (${firstSentence(broken.errors[0]!.message)})`,
-    );
+  const { documents: after, problem } = parseDocuments(text);
+  if (problem)
+    throw selfCheck(file, location, `the edited file does not parse (${firstSentence(problem.message)})`);
   if (after.length !== file.documents.length) {
     throw selfCheck(
       file,
@@ -82,6 +77,8 @@ export function verifyEdit(file: YamlFile, text: string, patches: readonly Patch
       );
     }
   });
+  // The edited text is what the next target on this file reads: it need not be parsed again.
+  remember({ file: file.file, text, documents: after });
 }
 
 function setIn(root: unknown, path: JsPath, value: string): void {
