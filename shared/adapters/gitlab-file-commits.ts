@@ -16,6 +16,12 @@ const FILE_RACE = [
   /A file with this name doesn't exist/i,
 ];
 
+/** GitLab's 400 for a commit onto a branch that does not exist (and no start to create it from). */
+const NOT_ON_BRANCH = /You can only create or edit files when you are on a branch/i;
+
+const isNotOnBranch = (error: unknown): boolean =>
+  error instanceof GitLabApiError && error.status === 400 && NOT_ON_BRANCH.test(error.detail);
+
 /** The file at a commit: its bytes and the last commit that touched it. */
 interface FileAtParent {
   bytes: Buffer;
@@ -42,7 +48,10 @@ export interface GitLabChangeRequest {
 
 export interface GitLabFileCommits {
   readFile(branch: string, path: string, at?: string): Promise<FileAtCommit>;
-  /** Commit `changes` onto `branch` only if its head is still `parentCommitId`. */
+  /**
+   * Commit `changes` onto `branch` only if none of the files it writes changed since
+   * `parentCommitId` (see the window on the implementation).
+   */
   compareAndSwap(request: GitLabChangeRequest): Promise<CommitResult>;
 }
 
@@ -81,6 +90,18 @@ export function createGitLabFileCommits(project: GitLabProject): GitLabFileCommi
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Nothing to write: "unchanged" only while the branch is still at the parent, since no action
+   * carries a `last_commit_id` that would have caught a move (this path costs one GET; a bump
+   * always writes, so it never takes it).
+   */
+  async function unchangedAtHead(branch: string, parentCommitId: string): Promise<CommitResult> {
+    const head = await branchHead(branch);
+    if (head === undefined)
+      throw new GitHostError('BranchNotFound', place(`branch ${branch} does not exist`));
+    return head === parentCommitId ? { status: 'unchanged' } : { status: 'conflict', currentHead: head };
   }
 
   async function readFile(branch: string, path: string, at?: string): Promise<FileAtCommit> {
@@ -123,21 +144,16 @@ export function createGitLabFileCommits(project: GitLabProject): GitLabFileCommi
   /**
    * GitLab has no branch-level compare-and-swap: `start_sha` on an existing branch is refused
    * unless `force` is set, and `force` resets the branch onto `start_sha`, dropping whatever landed
-   * meanwhile. So the branch head is checked first, and every action carries the `last_commit_id`
-   * its file had at the parent (a create carries none but fails if the file appeared). The window
-   * left: a commit that lands between the branch check and the POST and touches none of our files
-   * is not detected; ours goes on top of it, which leaves every file we wrote as planned and every
-   * other file as that commit left it.
+   * meanwhile. So every action carries the `last_commit_id` its file had at the parent (a create
+   * carries none but fails if the file appeared), and GitLab refuses the commit when any of our
+   * files changed since: that is the conflict. The branch head is not fetched first, as it would
+   * only narrow the window below, not close it. The window: a commit that lands after the parent
+   * and touches none of our files is not detected; ours goes on top of it, which leaves every file
+   * we wrote as planned and every other file as that commit left it.
    */
   async function compareAndSwap(request: GitLabChangeRequest): Promise<CommitResult> {
     const { branch, parentCommitId } = request;
     if (request.changes.length === 0) return { status: 'unchanged' };
-    const head = await branchHead(branch);
-    if (head === undefined) {
-      throw new GitHostError('BranchNotFound', place(`branch ${branch} does not exist`));
-    }
-    if (head !== parentCommitId) return { status: 'conflict', currentHead: head };
-
     const atParent = await Promise.all(request.changes.map((change) => fileAt(parentCommitId, change.path)));
     const actions: Action[] = [];
     request.changes.forEach((change, index) => {
@@ -158,7 +174,7 @@ export function createGitLabFileCommits(project: GitLabProject): GitLabFileCommi
         });
       }
     });
-    if (actions.length === 0) return { status: 'unchanged' };
+    if (actions.length === 0) return unchangedAtHead(branch, parentCommitId);
 
     try {
       const { body } = await api.request<GitLabCommit>(`${base}/repository/commits`, {
@@ -181,7 +197,7 @@ export function createGitLabFileCommits(project: GitLabProject): GitLabFileCommi
         const currentHead = await currentHeadOrUndefined(branch);
         return currentHead === undefined ? { status: 'conflict' } : { status: 'conflict', currentHead };
       }
-      if (isNotFound(error, 'Branch')) {
+      if (isNotFound(error, 'Branch') || isNotOnBranch(error)) {
         throw new GitHostError('BranchNotFound', place(`branch ${branch} does not exist`), { cause: error });
       }
       return rethrow(error);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,65 +8,47 @@ import {
   type GitHost,
   GitHostError,
 } from '#app/git-host.ts';
-import { git, runGit } from './git-cli.ts';
+import { type CatFileBatch, git, openCatFileBatch, runGit } from './git-cli.ts';
+
+export interface LocalGitHost extends GitHost {
+  /** Several files of `branch` at one commit (its head, or `at`), read by one git process. */
+  readFiles(branch: string, files: string[], at?: string): Promise<FileAtCommit[]>;
+}
 
 /**
- * A git repository on disk as a git host: the embedded default. Commits are built with a private
- * index (never the repository's own), and land with `update-ref <new> <old>`, a compare-and-swap on
- * the branch. A branch checked out in a worktree is advanced only when that worktree is clean.
+ * A git repository on disk as a git host: the embedded default. Reads asked for together share
+ * one `git cat-file --batch`. Commits are built with a private index (never the repository's own)
+ * in a fixed number of git processes whatever the number of files, and land with
+ * `update-ref <new> <old>`, a compare-and-swap on the branch. A branch checked out in a worktree
+ * is advanced only when that worktree is clean.
  */
-export function createLocalGitHost(path: string): GitHost {
+export function createLocalGitHost(path: string): LocalGitHost {
   let gitDirPromise: Promise<string> | undefined;
   const gitDir = () => {
     gitDirPromise ??= resolveGitDir(path);
     return gitDirPromise;
   };
+  const read = batchedReads(gitDir, path);
 
   return {
     description: `local:${path}`,
-
-    async readFile(branch, file, at): Promise<FileAtCommit> {
-      const dir = await gitDir();
-      const commitId = at ?? (await branchHead(dir, branch, path));
-      const blob = await runGit(['cat-file', 'blob', `${commitId}:${file}`], { gitDir: dir });
-      if (blob.code !== 0) {
-        throw new GitHostError(
-          'FileNotFound',
-          `${file} does not exist on branch ${branch} of ${path} (commit ${commitId.slice(0, 12)})`,
-        );
-      }
-      return { content: blob.stdout, commitId };
-    },
+    readFile: (branch, file, at) => read({ branch, file, at }),
+    readFiles: (branch, files, at) => Promise.all(files.map((file) => read({ branch, file, at }))),
 
     async commit(request: CommitRequest): Promise<CommitResult> {
       const dir = await gitDir();
-      const head = await branchHead(dir, request.branch, path);
-      if (head !== request.parentCommitId) return { status: 'conflict', currentHead: head };
-      const worktree = await checkedOutIn(dir, request.branch);
+      const state = await branchState(dir, request.branch, path);
+      if (state.head !== request.parentCommitId) return { status: 'conflict', currentHead: state.head };
+      const worktree = state.maybeCheckedOut ? await checkedOutIn(dir, request.branch) : undefined;
       if (worktree) await requireClean(worktree, request.branch);
 
       const tree = await buildTree(dir, request);
-      const parentTree = await git(['rev-parse', `${request.parentCommitId}^{tree}`], { gitDir: dir });
-      if (tree === parentTree) return { status: 'unchanged' };
-
-      const { name, email } = request.author;
-      const identity = {
-        GIT_AUTHOR_NAME: name,
-        GIT_AUTHOR_EMAIL: email,
-        GIT_COMMITTER_NAME: name,
-        GIT_COMMITTER_EMAIL: email,
-      };
-      const commitId = await git(['commit-tree', tree, '-p', request.parentCommitId, '-F', '-'], {
-        gitDir: dir,
-        input: request.message,
-        env: identity,
-      });
+      if (tree === state.tree) return { status: 'unchanged' };
+      const commitId = await commitTree(dir, tree, request);
       const ref = `refs/heads/${request.branch}`;
       const swap = await runGit(
         ['update-ref', '-m', 'flowkeeper: image bump', ref, commitId, request.parentCommitId],
-        {
-          gitDir: dir,
-        },
+        { gitDir: dir },
       );
       if (swap.code !== 0) return { status: 'conflict' };
       if (worktree) await git(['read-tree', '-u', '-m', request.parentCommitId, commitId], { cwd: worktree });
@@ -89,6 +71,98 @@ export function createLocalGitHost(path: string): GitHost {
   };
 }
 
+interface ReadRequest {
+  branch: string;
+  file: string;
+  /** The commit to read at; the branch head when undefined. */
+  at: string | undefined;
+}
+
+interface PendingRead extends ReadRequest {
+  resolve(file: FileAtCommit): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Reads asked for before the current job yields (a bump asks for a slice of files in one
+ * `Promise.all`) are answered by one `git cat-file --batch`; each read still fails on its own.
+ */
+function batchedReads(gitDir: () => Promise<string>, path: string) {
+  let pending: PendingRead[] = [];
+  const flush = async (): Promise<void> => {
+    const reads = pending;
+    pending = [];
+    try {
+      await readAll(await gitDir(), path, reads);
+    } catch (error) {
+      // Reads already answered stay answered: settling a promise twice does nothing.
+      for (const read of reads) read.reject(error);
+    }
+  };
+  return (request: ReadRequest): Promise<FileAtCommit> =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) queueMicrotask(() => void flush());
+      pending.push({ ...request, resolve, reject });
+    });
+}
+
+async function readAll(gitDir: string, path: string, reads: PendingRead[]): Promise<void> {
+  const batch = openCatFileBatch(gitDir);
+  try {
+    // Heads first, answered before any file is asked for, so every file is read at the head named.
+    const heads = await branchHeads(batch, reads);
+    await Promise.all(
+      reads.map((read) => readOne(batch, gitDir, path, read, heads).then(read.resolve, read.reject)),
+    );
+  } finally {
+    await batch.close();
+  }
+}
+
+/** The head commit of every branch read without `at`; undefined for a branch that does not exist. */
+async function branchHeads(
+  batch: CatFileBatch,
+  reads: ReadRequest[],
+): Promise<Map<string, string | undefined>> {
+  const branches = [...new Set(reads.filter((read) => read.at === undefined).map((read) => read.branch))];
+  const heads = await Promise.all(
+    branches.map(async (branch) =>
+      branch.includes('\n') ? undefined : (await batch.get(`refs/heads/${branch}^{commit}`))?.oid,
+    ),
+  );
+  return new Map(branches.map((branch, index) => [branch, heads[index]]));
+}
+
+async function readOne(
+  batch: CatFileBatch,
+  gitDir: string,
+  path: string,
+  read: ReadRequest,
+  heads: Map<string, string | undefined>,
+): Promise<FileAtCommit> {
+  const commitId = read.at ?? heads.get(read.branch);
+  if (commitId === undefined) throw await branchNotFound(gitDir, read.branch, path);
+  const content = await blobText(batch, gitDir, `${commitId}:${read.file}`);
+  if (content === undefined) {
+    throw new GitHostError(
+      'FileNotFound',
+      `${read.file} does not exist on branch ${read.branch} of ${path} (commit ${commitId.slice(0, 12)})`,
+    );
+  }
+  return { content, commitId };
+}
+
+/** The text of the blob `spec` names, or undefined when it names no blob. */
+async function blobText(batch: CatFileBatch, gitDir: string, spec: string): Promise<string | undefined> {
+  if (spec.includes('\n')) {
+    // cat-file's batch input is one name a line: a path holding a line break is read on its own.
+    const run = await runGit(['cat-file', 'blob', spec], { gitDir });
+    return run.code === 0 ? run.stdout : undefined;
+  }
+  const object = await batch.get(spec);
+  return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
+}
+
 async function resolveGitDir(path: string): Promise<string> {
   const run = await runGit(['rev-parse', '--absolute-git-dir'], { cwd: path });
   if (run.code !== 0) {
@@ -97,12 +171,33 @@ async function resolveGitDir(path: string): Promise<string> {
   return run.stdout.trim();
 }
 
-async function branchHead(gitDir: string, branch: string, path: string): Promise<string> {
-  const run = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { gitDir });
-  if (run.code === 0) return run.stdout.trim();
+interface BranchState {
+  head: string;
+  tree: string;
+  /** Some worktree has the branch checked out, or the branch is the HEAD of a bare repository. */
+  maybeCheckedOut: boolean;
+}
+
+/** The head and tree of `branch`, and whether a worktree may hold it, from one git process. */
+async function branchState(gitDir: string, branch: string, path: string): Promise<BranchState> {
+  const ref = `refs/heads/${branch}`;
+  const listed = await git(
+    ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(tree)%00%(worktreepath)', ref],
+    { gitDir },
+  );
+  const line = listed.split('\n').find((entry) => entry.startsWith(`${ref}\0`));
+  const [, head, tree, worktree] = line?.split('\0') ?? [];
+  if (head === undefined || tree === undefined) throw await branchNotFound(gitDir, branch, path);
+  return { head, tree, maybeCheckedOut: worktree !== undefined && worktree !== '' };
+}
+
+async function branchNotFound(gitDir: string, branch: string, path: string): Promise<GitHostError> {
   const branches = await git(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'], { gitDir });
   const known = branches.split('\n').filter(Boolean).join(', ') || 'none';
-  throw new GitHostError('BranchNotFound', `branch ${branch} does not exist in ${path} (branches: ${known})`);
+  return new GitHostError(
+    'BranchNotFound',
+    `branch ${branch} does not exist in ${path} (branches: ${known})`,
+  );
 }
 
 /** The full id of the commit `id` names; `CommitNotFound` when it names none. */
@@ -115,7 +210,10 @@ async function commitId(gitDir: string, id: string, path: string): Promise<strin
   throw new GitHostError('CommitNotFound', `commit ${id} does not exist in ${path}`);
 }
 
-/** The worktree that has `branch` checked out, if any. */
+/**
+ * The worktree that has `branch` checked out, if any. `%(worktreepath)` names a bare repository
+ * itself for its HEAD branch, so `worktree list` (which marks it bare) decides.
+ */
 async function checkedOutIn(gitDir: string, branch: string): Promise<string | undefined> {
   const list = await git(['worktree', 'list', '--porcelain'], { gitDir });
   let current: string | undefined;
@@ -136,20 +234,65 @@ async function requireClean(worktree: string, branch: string): Promise<void> {
   }
 }
 
-/** Write the blobs and a tree of `parent` plus the changes, using a throwaway index. */
+/**
+ * The tree of the parent plus the changes, built in a throwaway index: the blobs, the parent's
+ * modes of the changed paths and the parent's tree are read at once, then one `update-index`.
+ */
 async function buildTree(gitDir: string, request: CommitRequest): Promise<string> {
   const scratch = await mkdtemp(join(tmpdir(), 'flowkeeper-index-'));
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+  const paths = request.changes.map((change) => change.path);
   try {
-    await git(['read-tree', request.parentCommitId], { gitDir, env });
-    for (const change of request.changes) {
-      const blob = await git(['hash-object', '-w', '--stdin'], { gitDir, input: change.content });
-      const existing = await git(['ls-tree', request.parentCommitId, '--', change.path], { gitDir });
-      const mode = existing.split(' ')[0] || '100644';
-      await git(['update-index', '--add', '--cacheinfo', `${mode},${blob},${change.path}`], { gitDir, env });
-    }
+    const [blobs, modes] = await Promise.all([
+      writeBlobs(
+        gitDir,
+        scratch,
+        request.changes.map((change) => change.content),
+      ),
+      modesAt(gitDir, request.parentCommitId, paths),
+      git(['read-tree', request.parentCommitId], { gitDir, env }),
+    ]);
+    // Later entries for one path win, as they would one `update-index` at a time.
+    const entries = paths.map((file, index) => `${modes.get(file) ?? '100644'} ${blobs[index]}\t${file}\0`);
+    await git(['update-index', '-z', '--index-info'], { gitDir, env, input: entries.join('') });
     return await git(['write-tree'], { gitDir, env });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Writes each content as a blob (as is: no attributes, no end-of-line conversion); their ids in order. */
+async function writeBlobs(gitDir: string, scratch: string, contents: string[]): Promise<string[]> {
+  const files = contents.map((_, index) => join(scratch, `blob-${index}`));
+  await Promise.all(contents.map((content, index) => writeFile(files[index] ?? '', content)));
+  const ids = await git(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+    gitDir,
+    input: files.map((file) => `${file}\n`).join(''),
+  });
+  return ids.split('\n');
+}
+
+/** The mode of each of `paths` that `commit` holds. */
+async function modesAt(gitDir: string, commit: string, paths: string[]): Promise<Map<string, string>> {
+  const listing = await git(['ls-tree', '-z', commit, '--', ...paths], { gitDir });
+  const modes = new Map<string, string>();
+  for (const entry of listing.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab > 0) modes.set(entry.slice(tab + 1), entry.slice(0, entry.indexOf(' ')));
+  }
+  return modes;
+}
+
+async function commitTree(gitDir: string, tree: string, request: CommitRequest): Promise<string> {
+  const { name, email } = request.author;
+  return git(['commit-tree', tree, '-p', request.parentCommitId, '-F', '-'], {
+    gitDir,
+    input: request.message,
+    env: {
+      GIT_AUTHOR_NAME: name,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_COMMITTER_NAME: name,
+      GIT_COMMITTER_EMAIL: email,
+    },
+  });
 }

@@ -55,7 +55,10 @@ export interface MirrorPrimary {
   noteOnMergeRequest(iid: number, body: string, marker: string): Promise<'created' | 'unchanged'>;
   /** Post a commit status; a status already in that state is `unchanged`, not an error. */
   setCommitStatus(commitId: string, status: CommitStatus): Promise<'created' | 'unchanged'>;
-  /** Commit `changes` onto `branch` only if its head is still `parentCommitId`. */
+  /**
+   * Commit `changes` onto `branch` as planned on `parentCommitId`: a conflict when a file it writes
+   * changed since (GitLab checks each file's `last_commit_id`, not the branch head).
+   */
   replayCommit(request: {
     branch: string;
     parentCommitId: string;

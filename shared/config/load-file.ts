@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { parseConfig } from '#config/schema.ts';
@@ -50,17 +50,37 @@ function readProblem(error: unknown): string {
   }
 }
 
+/** A parsed file, kept while its modification time and size stay those it had when read. */
+interface ParsedFile {
+  mtimeMs: number;
+  size: number;
+  config: Config;
+}
+
+const parsedFiles = new Map<string, ParsedFile>();
+
 /**
  * Read and validate a configuration file (YAML or JSON). Relative `local` repository paths are
- * resolved against the directory of the file.
+ * resolved against the directory of the file. An unchanged file (same modification time and size)
+ * answers the configuration parsed before, the same object; a file that fails is read again next time.
  */
 export async function loadConfigFile(path: string): Promise<Config> {
   const file = resolve(path);
+  // Taken before the read: an edit landing in between leaves a stale stamp, so the next load re-reads.
+  const { mtimeMs, size } = await stat(file).catch((error: unknown) => {
+    throw new ConfigError(file, [readProblem(error)]);
+  });
+  const known = parsedFiles.get(file);
+  if (known?.mtimeMs === mtimeMs && known.size === size) return known.config;
+  parsedFiles.delete(file);
+
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError(file, [readProblem(error)]);
   }
-  return parseConfig(parseConfigText(text, file), file, { baseDirectory: dirname(file) });
+  const config = parseConfig(parseConfigText(text, file), file, { baseDirectory: dirname(file) });
+  parsedFiles.set(file, { mtimeMs, size, config });
+  return config;
 }

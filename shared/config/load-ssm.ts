@@ -119,7 +119,7 @@ export function createSsmConfigLoader(options: SsmConfigLoaderOptions): ConfigLo
 /**
  * The loader the environment asks for: `FLOWKEEPER_CONFIG_PARAMETER` (an SSM parameter name, or a
  * path ending in `/` whose parameters are merged),
- * else `FLOWKEEPER_CONFIG_FILE` (a YAML or JSON file, read on every load).
+ * else `FLOWKEEPER_CONFIG_FILE` (a YAML or JSON file, parsed again whenever its modification time or size changes).
  */
 export function configLoaderFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigLoader {
   const parameterName = env.FLOWKEEPER_CONFIG_PARAMETER?.trim();

@@ -125,20 +125,25 @@ describe('GitLab git host: commit', () => {
     expect((await host.readFile('main', 'apps/web.yaml')).content).toBe('image: web:1\n');
   });
 
-  it('reuses the files a bump read at the parent, so each file is fetched once', async () => {
+  it('reuses the files a bump read at the parent, so a bump of n files costs n reads and one POST', async () => {
     const { host } = await project();
-    const read = await host.readFile('main', 'apps/api.yaml');
     emulator.calls.length = 0;
+    const read = await host.readFile('main', 'apps/api.yaml');
+    const readme = await host.readFile('main', 'README.md', read.commitId);
     const result = await host.commit(
-      request(read.commitId, [{ path: 'apps/api.yaml', content: 'image: api:2\n' }]),
+      request(read.commitId, [
+        { path: 'apps/api.yaml', content: 'image: api:2\n' },
+        { path: 'README.md', content: '# bumped\n' },
+      ]),
     );
     expect(result.status).toBe('committed');
     expect(emulator.calls.map((call) => call.route)).toEqual([
-      'GET /projects/:id/repository/branches/:branch',
+      'GET /projects/:id/repository/files/:file_path',
+      'GET /projects/:id/repository/files/:file_path',
       COMMITS_ROUTE,
     ]);
     const posted = postedCommits()[0]?.input as { actions: { last_commit_id?: string }[] };
-    expect(posted.actions[0]?.last_commit_id).toBe(read.commitId);
+    expect(posted.actions.map((action) => action.last_commit_id)).toEqual([read.commitId, readme.commitId]);
   });
 
   it('answers unchanged without writing when every file already has the content', async () => {
@@ -151,16 +156,41 @@ describe('GitLab git host: commit', () => {
     expect(postedCommits()).toHaveLength(0);
   });
 
-  it('answers a conflict with the current head when the branch moved since the parent was read', async () => {
+  it('answers a conflict, not unchanged, when there is nothing to write but the branch moved', async () => {
     const { host, head } = await project();
     const parent = await head();
     await host.commit(request(parent, [{ path: 'README.md', content: '# moved\n' }]));
     const moved = await head();
     emulator.calls.length = 0;
-    const result = await host.commit(request(parent, [{ path: 'apps/api.yaml', content: 'image: api:2\n' }]));
+    const result = await host.commit(request(parent, [{ path: 'apps/api.yaml', content: 'image: api:1\n' }]));
     expect(result).toEqual({ status: 'conflict', currentHead: moved });
     expect(postedCommits()).toHaveLength(0);
+  });
+
+  it('answers a conflict with the current head when a file of the commit changed since the parent was read', async () => {
+    const { host, head } = await project();
+    const parent = await head();
+    await host.readFile('main', 'apps/api.yaml');
+    await host.commit(request(parent, [{ path: 'apps/api.yaml', content: 'image: api:3\n' }]));
+    const moved = await head();
+    emulator.calls.length = 0;
+    const result = await host.commit(request(parent, [{ path: 'apps/api.yaml', content: 'image: api:2\n' }]));
+    expect(result).toEqual({ status: 'conflict', currentHead: moved });
+    expect(postedCommits().map((call) => call.status)).toEqual([400]);
     expect(await head()).toBe(moved);
+    expect((await host.readFile('main', 'apps/api.yaml')).content).toBe('image: api:3\n');
+  });
+
+  it('lands on top of a commit made since the parent was read that touched other files (the documented window)', async () => {
+    const { host, head, gitDir } = await project();
+    const parent = await head();
+    await host.commit(request(parent, [{ path: 'README.md', content: '# moved\n' }]));
+    const moved = await head();
+    const result = await host.commit(request(parent, [{ path: 'apps/api.yaml', content: 'image: api:2\n' }]));
+    expect(result.status).toBe('committed');
+    expect(await gitText(gitDir, ['rev-parse', 'refs/heads/main^'])).toBe(moved);
+    expect((await host.readFile('main', 'README.md')).content).toBe('# moved\n');
+    expect((await host.readFile('main', 'apps/api.yaml')).content).toBe('image: api:2\n');
   });
 
   it('answers a conflict when another writer changes the same file just before the commit lands', async () => {

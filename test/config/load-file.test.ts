@@ -1,10 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile, parseConfigText } from '#config/load-file.ts';
+import { parseConfig } from '#config/schema.ts';
 import { ConfigError } from '#domain/errors.ts';
+
+vi.mock('#config/schema.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('#config/schema.ts')>();
+  return { ...original, parseConfig: vi.fn(original.parseConfig) };
+});
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/config');
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -129,6 +135,37 @@ describe('loadConfigFile', () => {
   it('says so when the path is a directory', async () => {
     const error = await configErrorOf(loadConfigFile(fixtures));
     expect(error.message).toBe(`invalid configuration in ${fixtures}: is a directory, not a file`);
+  });
+
+  it('answers an unchanged file from what it parsed before, and an edited one anew', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'flowkeeper-config-'));
+    const file = join(scratch, 'flowkeeper.yaml');
+    const configFor = (ecr: string) =>
+      `repositories:\n  manifests: { provider: local, path: ./manifests }\nimages:\n  - ecr: ${ecr}\n    update:\n      - { repository: manifests, branch: main, file: values.yaml, kind: helm, path: image }\n`;
+    await writeFile(file, configFor('app-one'));
+    const parses = () => vi.mocked(parseConfig).mock.calls.length;
+
+    const first = await loadConfigFile(file);
+    const parsed = parses();
+    expect(await loadConfigFile(file)).toBe(first);
+    expect(parses()).toBe(parsed);
+
+    // Same size, and a modification time moved on explicitly (an edit within the clock's resolution).
+    const { mtime } = await stat(file);
+    await writeFile(file, configFor('app-two'));
+    await utimes(file, mtime, new Date(mtime.getTime() + 2_000));
+    const edited = await loadConfigFile(file);
+    expect(edited.images[0]?.ecr).toBe('app-two');
+    expect(parses()).toBe(parsed + 1);
+    expect(await loadConfigFile(file)).toBe(edited);
+
+    // A broken edit is reported on every load, and the fix is picked up.
+    await writeFile(file, 'images: [\n');
+    await expect(loadConfigFile(file)).rejects.toThrow(ConfigError);
+    await expect(loadConfigFile(file)).rejects.toThrow(ConfigError);
+    await writeFile(file, configFor('app-three'));
+    await utimes(file, mtime, new Date(mtime.getTime() + 4_000));
+    expect((await loadConfigFile(file)).images[0]?.ecr).toBe('app-three');
   });
 
   it('reports an empty file as an empty configuration', async () => {
