@@ -35,6 +35,7 @@ import {
   fileMode,
   gitMode,
   listFiles,
+  rememberWrittenCommit,
   type TreeEntry,
   treeOf,
   writeBlob,
@@ -260,16 +261,23 @@ async function applyChanges(
   for (const change of changes.modes) {
     files.set(change.path, { ...existingFile(change.path), mode: gitMode(change.mode) });
   }
+  const contents = new Map<string, Buffer>();
   for (const put of changes.puts) {
     checkPlacement(files, put.path);
     const source = put.source === undefined ? undefined : existingFile(put.source.path);
-    const objectId =
-      put.content === undefined ? (source as TreeEntry).objectId : await writeBlob(gitDir, put.content);
     // Without a mode an existing file keeps its own (a copy keeps its source's); this is assumed.
     const mode =
       put.mode === undefined ? ((files.get(put.path) ?? source)?.mode ?? '100644') : gitMode(put.mode);
-    files.set(put.path, { mode, type: 'blob', objectId });
+    // A put with content gets its blob id below, once every change is known to be allowed.
+    files.set(put.path, { mode, type: 'blob', objectId: source?.objectId ?? '' });
+    if (put.content !== undefined) contents.set(put.path, put.content);
   }
+  await Promise.all(
+    [...contents].map(async ([path, content]) => {
+      const entry = files.get(path) as TreeEntry;
+      files.set(path, { ...entry, objectId: await writeBlob(gitDir, content) });
+    }),
+  );
   if (keepEmptyFolders) await keepVanishedFolders(gitDir, before, files);
   return files;
 }
@@ -365,6 +373,7 @@ export async function createCommit(
     fail('NoChangeException', 'The commit would not change anything.');
   }
   const commitId = await writeCommit(gitDir, { treeId, parentId, message, author });
+  rememberWrittenCommit(gitDir, commitId, treeId, after);
   for (let attempt = 1; ; attempt++) {
     if (await compareAndSwapBranch(gitDir, branch, commitId, parentId ?? ZERO_COMMIT_ID)) break;
     // Lost the race: answer as the service would for the branch as it is now.

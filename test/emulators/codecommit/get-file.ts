@@ -4,7 +4,7 @@ import { MAX_FILE_BYTES } from './limits.ts';
 import { FULL_COMMIT_ID, isValidRefName, requirePath, requireRepositoryName } from './names.ts';
 import type { OperationContext } from './operation-context.ts';
 import { defaultBranch, objectType, resolveRef } from './repositories.ts';
-import { blobSize, entryAt, fileMode, readBlob } from './trees.ts';
+import { blobSize, entryAt, fileMode, isKnownCommit, readBlob, rememberCommit } from './trees.ts';
 
 /**
  * A commit specifier is a full commit id, a branch or tag name, or a full ref (`refs/heads/main`);
@@ -12,8 +12,6 @@ import { blobSize, entryAt, fileMode, readBlob } from './trees.ts';
  * documented as accepted, so they are not: a name git would not accept as a ref is
  * `InvalidCommitException`, a well-formed one that names nothing is `CommitDoesNotExistException`.
  */
-const knownCommits = new Set<string>();
-
 export async function resolveCommitSpecifier(gitDir: string, specifier: string | undefined): Promise<string> {
   if (specifier === undefined || specifier === '') {
     const branch = await defaultBranch(gitDir);
@@ -25,13 +23,14 @@ export async function resolveCommitSpecifier(gitDir: string, specifier: string |
   }
   if (FULL_COMMIT_ID.test(specifier)) {
     // An object id names the same object forever: a commit once seen needs no second look.
-    if (knownCommits.has(`${gitDir}\0${specifier}`)) return specifier;
+    if (isKnownCommit(gitDir, specifier)) return specifier;
     const type = await objectType(gitDir, specifier);
     if (type === undefined) return fail('CommitDoesNotExistException', `Commit ${specifier} does not exist.`);
+    // A commit resolves to itself; another object (an annotated tag) is peeled by git.
     const commit =
-      (await resolveRef(gitDir, specifier)) ??
+      (type === 'commit' ? specifier : await resolveRef(gitDir, specifier)) ??
       fail('InvalidCommitException', `${specifier} is not a commit.`);
-    if (commit === specifier) knownCommits.add(`${gitDir}\0${specifier}`);
+    if (commit === specifier) rememberCommit(gitDir, specifier);
     return commit;
   }
   const candidates = specifier.startsWith('refs/')

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { devNull } from 'node:os';
 
 /** A git invocation that exited non-zero; `stderr` is kept for diagnosis. */
@@ -32,24 +32,22 @@ export function git(gitDir: string, args: readonly string[], options: GitOptions
   return runGit(fullArgs, options);
 }
 
+const gitEnvironment = (extra?: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: devNull,
+  GIT_TERMINAL_PROMPT: '0',
+  LC_ALL: 'C',
+  ...extra,
+});
+
 /** Like `git` but for commands that take no repository (`init`, `check-ref-format`). */
 export function runGit(args: readonly string[], options: GitOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
       args,
-      {
-        encoding: 'buffer',
-        maxBuffer: MAX_OUTPUT_BYTES,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_CONFIG_GLOBAL: devNull,
-          GIT_TERMINAL_PROMPT: '0',
-          LC_ALL: 'C',
-          ...options.env,
-        },
-      },
+      { encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) {
           const code = typeof error.code === 'number' ? error.code : null;
@@ -73,4 +71,67 @@ export async function gitText(
   options?: GitOptions,
 ): Promise<string> {
   return (await git(gitDir, args, options)).toString('utf8').trim();
+}
+
+export interface StoredObject {
+  type: string;
+  size: number;
+  /** Present when the object is at most the `contentLimit` asked for. */
+  content?: Buffer;
+}
+
+/**
+ * One object through `git cat-file --batch`, in one process: its type and size, and its content
+ * when it is at most `contentLimit` bytes; undefined when the repository lacks it. A larger object
+ * is not read: the process is stopped once its header is in.
+ */
+export function catFileObject(
+  gitDir: string,
+  objectId: string,
+  contentLimit: number,
+): Promise<StoredObject | undefined> {
+  const args = ['--git-dir', gitDir, 'cat-file', '--batch'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { env: gitEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    const errors: Buffer[] = [];
+    let received = 0;
+    let header: { type: string; size: number; start: number } | undefined;
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      outcome();
+      child.kill();
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (header === undefined) {
+        // The header line: `<id> <type> <size>`, or `<id> missing`.
+        const start = Buffer.concat(chunks);
+        chunks.splice(0, chunks.length, start);
+        const end = start.indexOf(0x0a);
+        if (end < 0) return;
+        const [, type = '', size = ''] = start.subarray(0, end).toString('latin1').split(' ');
+        if (size === '') return settle(() => resolve(undefined));
+        header = { type, size: Number(size), start: end + 1 };
+        if (header.size > contentLimit) return settle(() => resolve({ type, size: Number(size) }));
+      }
+      if (received >= header.start + header.size) {
+        const { type, size, start } = header;
+        const content = Buffer.concat(chunks).subarray(start, start + size);
+        settle(() => resolve({ type, size, content }));
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+    child.on('error', (error) => settle(() => reject(error)));
+    child.on('close', (code) =>
+      settle(() => reject(new GitCommandError(args, code, Buffer.concat(errors).toString('utf8')))),
+    );
+    child.stdin.on('error', () => {
+      // The exit status reports the failure; an early-closed stdin must not crash the process.
+    });
+    child.stdin.end(`${objectId}\n`);
+  });
 }

@@ -35,14 +35,24 @@ export async function requireBranchName(name: string | undefined): Promise<strin
   return name;
 }
 
+/** git's answer depends on the name alone, so each name is asked about once. */
+const refNameVerdicts = new Map<string, boolean>();
+const REF_NAME_VERDICTS_LIMIT = 10_000;
+
 export async function isValidRefName(ref: string): Promise<boolean> {
+  const known = refNameVerdicts.get(ref);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     await runGit(['check-ref-format', ref]);
-    return true;
+    valid = true;
   } catch (error) {
-    if (error instanceof GitCommandError) return false;
-    throw error;
+    if (!(error instanceof GitCommandError)) throw error;
+    valid = false;
   }
+  if (refNameVerdicts.size >= REF_NAME_VERDICTS_LIMIT) refNameVerdicts.clear();
+  refNameVerdicts.set(ref, valid);
+  return valid;
 }
 
 /** Quotas page: a path is at most 4,096 characters and 20 directories deep. */

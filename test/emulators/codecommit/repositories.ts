@@ -3,6 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from './errors.ts';
 import { GitCommandError, git, gitText, runGit } from './git.ts';
+import { readLooseHeader } from './objects.ts';
 
 export interface RepositoryRecord {
   name: string;
@@ -127,6 +128,8 @@ export async function setDefaultBranch(gitDir: string, branch: string): Promise<
 
 /** `commit`, `tree`, `blob`, `tag`, or undefined when no such object exists. */
 export async function objectType(gitDir: string, objectId: string): Promise<string | undefined> {
+  const loose = await readLooseHeader(gitDir, objectId);
+  if (loose !== undefined) return loose.type;
   try {
     return await gitText(gitDir, ['cat-file', '-t', objectId]);
   } catch (error) {

@@ -8,6 +8,7 @@ import {
 import {
   type CommitIdentity,
   listFiles,
+  rememberWrittenCommit,
   type TreeEntry,
   writeBlob,
   writeCommit,
@@ -41,8 +42,12 @@ export async function commitDirectly(
     parentId !== undefined && commit.inheritFiles
       ? await listFiles(gitDir, parentId)
       : new Map<string, TreeEntry>();
-  for (const [path, content] of Object.entries(commit.files)) {
-    const objectId = await writeBlob(gitDir, Buffer.from(content));
+  const written = await Promise.all(
+    Object.entries(commit.files).map(
+      async ([path, content]) => [path, await writeBlob(gitDir, Buffer.from(content))] as const,
+    ),
+  );
+  for (const [path, objectId] of written) {
     files.set(path, { mode: files.get(path)?.mode ?? '100644', type: 'blob', objectId });
   }
   const treeId = await writeTree(gitDir, files, scratchDir);
@@ -52,6 +57,7 @@ export async function commitDirectly(
     message: commit.message,
     author: commit.author,
   });
+  rememberWrittenCommit(gitDir, commitId, treeId, files);
   if (!(await compareAndSwapBranch(gitDir, commit.branch, commitId, head ?? ZERO_COMMIT_ID))) {
     throw new Error(`branch ${commit.branch} moved while a direct commit was written`);
   }
