@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build, type Format, type Loader } from 'esbuild';
+import { type BuildOptions, build, type Format, type Loader, type Metafile } from 'esbuild';
 import {
   DEFAULT_TEMPLATE_PATH,
   handlerModule,
@@ -37,6 +37,8 @@ export interface FunctionBuild {
   /** The file the function's `Handler` names. */
   handlerFile: string;
   files: OutputFile[];
+  /** What esbuild put in each output file (paths relative to the function's CodeUri). */
+  metafile?: Metafile;
 }
 
 /** Defaults SAM applies when a property is absent (aws-lambda-builders' esbuild workflow). */
@@ -78,10 +80,13 @@ export function esbuildOptions(fn: SamFunction, codeDir: string, outDir: string)
         options.minify = flag(value, `${where}.Minify`);
         break;
       case 'Sourcemap':
-        if (flag(value, `${where}.Sourcemap`)) options.sourcemap = true;
+        options.sourcemap = sourcemap(value, `${where}.Sourcemap`);
         break;
       case 'SourcesContent':
-        options.sourcesContent = flag(value, `${where}.SourcesContent`);
+        options.sourcesContent = sourcesContent(value, `${where}.SourcesContent`);
+        break;
+      case 'Splitting':
+        options.splitting = flag(value, `${where}.Splitting`);
         break;
       case 'MainFields':
         options.mainFields = text(value, `${where}.MainFields`).split(',');
@@ -100,7 +105,7 @@ export function esbuildOptions(fn: SamFunction, codeDir: string, outDir: string)
         break;
       default:
         if (!INSTALL_ONLY.has(key))
-          throw new Error(`${where}.${key}: not a build property sam build passes to esbuild`);
+          throw new Error(`${where}.${key}: not a build property this build mirrors (add it here first)`);
     }
   }
   return options;
@@ -137,7 +142,7 @@ export async function buildFunction(
       `${definition.logicalId}: Handler ${definition.handler} names ${handlerFile}, but the build wrote ${produced}`,
     );
   }
-  return { logicalId: definition.logicalId, outDir, handlerFile, files };
+  return { logicalId: definition.logicalId, outDir, handlerFile, files, metafile: result.metafile };
 }
 
 /** Builds every function of the template (or only those named in `only`). */
@@ -155,11 +160,21 @@ export async function buildAll(
   return builds;
 }
 
+/** The handler file, then its chunks and the source maps, each as a total. */
 export function formatBuild(result: FunctionBuild, root: string = PROJECT_ROOT): string {
-  const lines = result.files.map(
-    (file) => `  ${relative(root, file.path).padEnd(48)} ${formatBytes(file.bytes)}`,
-  );
-  return [`${result.logicalId}`, ...lines].join('\n');
+  const line = (label: string, bytes: number) => `  ${label.padEnd(48)} ${formatBytes(bytes)}`;
+  const total = (files: OutputFile[]) => files.reduce((sum, file) => sum + file.bytes, 0);
+  const handler = result.files.filter((file) => file.path === result.handlerFile);
+  const maps = result.files.filter((file) => file.path.endsWith('.map'));
+  const chunks = result.files.filter((file) => !handler.includes(file) && !maps.includes(file));
+  return [
+    result.logicalId,
+    line(relative(root, result.handlerFile), total(handler)),
+    ...(chunks.length > 0
+      ? [line(`${chunks.length} chunks it imports, at load or on demand`, total(chunks))]
+      : []),
+    ...(maps.length > 0 ? [line(`${maps.length} source maps`, total(maps))] : []),
+  ].join('\n');
 }
 
 function formatBytes(bytes: number): string {
@@ -203,6 +218,29 @@ function list(value: unknown, where: string): string[] {
 function text(value: unknown, where: string): string {
   if (typeof value !== 'string' || value === '') throw new Error(`${where}: expected a non-empty string`);
   return value;
+}
+
+/**
+ * sam build turns `true` into `--sourcemap` (a linked map) and a string into `--sourcemap=<string>`;
+ * `false` passes nothing.
+ */
+function sourcemap(value: unknown, where: string): BuildOptions['sourcemap'] {
+  if (value === true) return true;
+  if (value === false || value === 'false') return undefined;
+  return oneOf(value, ['linked', 'external', 'inline', 'both'] as const, where);
+}
+
+/**
+ * esbuild's default is `true`, and sam build passes nothing for a boolean `false` (only a string
+ * reaches esbuild as `--sources-content=false`), so a YAML `false` would silently keep the sources.
+ */
+function sourcesContent(value: unknown, where: string): boolean {
+  if (value === false) {
+    throw new Error(
+      `${where}: write "false" as a string; sam build passes nothing for a boolean false, which keeps esbuild's default (true)`,
+    );
+  }
+  return flag(value, where);
 }
 
 function flag(value: unknown, where: string): boolean {

@@ -8,10 +8,10 @@ import {
 } from '#events/codecommit-pull-request.ts';
 import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#events/codecommit-reference.ts';
 import { parseEnvelope } from '#events/envelope.ts';
-import { createContainer } from '#runtime/container.ts';
+import { createFlowContainer } from '#runtime/flow-container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 
-const container = createContainer('BranchFlowFunction');
+const container = createFlowContainer('BranchFlowFunction');
 
 /** CodeCommit pull-request and branch events → the branch-flow rules. Parses, wires and delegates. */
 const enforce = (event: unknown) =>

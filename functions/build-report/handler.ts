@@ -3,10 +3,10 @@ import middy from '@middy/core';
 import { reportBuild } from '#app/report-build.ts';
 import { fromEnvelope as buildEvent } from '#events/codebuild-build-state.ts';
 import { parseEnvelope } from '#events/envelope.ts';
-import { createContainer } from '#runtime/container.ts';
+import { createFlowContainer } from '#runtime/flow-container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 
-const container = createContainer('BuildReportFunction');
+const container = createFlowContainer('BuildReportFunction');
 
 /** CodeBuild build state changes → pull-request comments and approvals. Parses, wires and delegates. */
 const report = (event: unknown) =>

@@ -5,10 +5,10 @@ import { onMirrorReference } from '#app/mirror-events.ts';
 import { EventError } from '#domain/errors.ts';
 import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#events/codecommit-reference.ts';
 import { parseEnvelope } from '#events/envelope.ts';
-import { createContainer } from '#runtime/container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
+import { createMirrorContainer } from '#runtime/mirror-container.ts';
 
-const container = createContainer('MirrorSyncFunction');
+const container = createMirrorContainer('MirrorSyncFunction');
 const SCHEDULED_EVENT = 'Scheduled Event';
 
 /** CodeCommit branch updates → mirror reconciliation; the schedule → the drift check. */

@@ -1,24 +1,13 @@
 import { CodeBuildClient, StartBuildCommand, type StartBuildCommandOutput } from '@aws-sdk/client-codebuild';
-import type { BuildRequest, BuildStarter } from '#app/build-starter.ts';
+import { type BuildRequest, BuildStartError, type BuildStarter } from '#app/build-starter.ts';
+
+export { BuildStartError } from '#app/build-starter.ts';
 
 export interface CodeBuildStarterOptions {
   /** An injected client (tests pass their own); otherwise a shared default client. */
   client?: CodeBuildClient;
   /** Region of the default client; the SDK's chain (AWS_REGION, profile) decides when absent. */
   region?: string;
-}
-
-/**
- * A build that cannot start whatever the retries (the project does not exist): permanent, so it is
- * reported rather than retried.
- */
-export class BuildStartError extends Error {
-  override name = 'BuildStartError';
-  readonly project: string;
-  constructor(project: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.project = project;
-  }
 }
 
 const defaultClients = new Map<string, CodeBuildClient>();

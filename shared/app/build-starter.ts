@@ -13,3 +13,16 @@ export interface BuildStarter {
   /** Starts the build and answers its ARN. */
   startBuild(request: BuildRequest): Promise<{ buildArn: string }>;
 }
+
+/**
+ * A build that cannot start whatever the retries (the project does not exist): permanent, so it is
+ * reported rather than retried.
+ */
+export class BuildStartError extends Error {
+  override name = 'BuildStartError';
+  readonly project: string;
+  constructor(project: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.project = project;
+  }
+}

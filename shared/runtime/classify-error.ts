@@ -1,4 +1,4 @@
-import { BuildStartError } from '#adapters/codebuild-build-starter.ts';
+import { BuildStartError } from '#app/build-starter.ts';
 import { GitHostError } from '#app/git-host.ts';
 import { RegistryError } from '#app/image-registry.ts';
 import { FlowkeeperError } from '#domain/errors.ts';

@@ -66,7 +66,9 @@ describe('esbuildOptions', () => {
       format: 'esm',
       target: 'node24',
       minify: true,
-      sourcemap: true,
+      splitting: true,
+      sourcemap: 'external',
+      sourcesContent: false,
       outExtension: { '.js': '.mjs' },
       banner: { js: expect.stringContaining('CreateRequire(import.meta.url)') },
     });
@@ -102,9 +104,27 @@ describe('esbuildOptions', () => {
     });
   });
 
-  it('rejects a property sam build would not pass to esbuild', () => {
-    expect(() => esbuildOptions({ ...imageBump, buildProperties: { Splitting: true } }, '/c', '/o')).toThrow(
-      /ImageBumpFunction\.Metadata\.BuildProperties\.Splitting/,
+  it('maps source map settings the way sam build passes them', () => {
+    const sourcemapOf = (value: unknown) =>
+      esbuildOptions({ ...imageBump, buildProperties: { Sourcemap: value } }, '/c', '/o').sourcemap;
+    expect(sourcemapOf(true)).toBe(true);
+    expect(sourcemapOf('external')).toBe('external');
+    expect(sourcemapOf(false)).toBeUndefined();
+    // sam build would pass --sourcemap=true, which esbuild refuses.
+    expect(() => sourcemapOf('true')).toThrow(/Sourcemap/);
+    expect(
+      esbuildOptions({ ...imageBump, buildProperties: { SourcesContent: 'false' } }, '/c', '/o')
+        .sourcesContent,
+    ).toBe(false);
+    // sam build passes nothing for a boolean false, so esbuild would keep its default (true).
+    expect(() =>
+      esbuildOptions({ ...imageBump, buildProperties: { SourcesContent: false } }, '/c', '/o'),
+    ).toThrow(/SourcesContent: write "false" as a string/);
+  });
+
+  it('rejects a property this build does not mirror', () => {
+    expect(() => esbuildOptions({ ...imageBump, buildProperties: { Define: ['x=1'] } }, '/c', '/o')).toThrow(
+      /ImageBumpFunction\.Metadata\.BuildProperties\.Define/,
     );
     expect(() =>
       esbuildOptions({ ...imageBump, buildProperties: { Platform: 'browser' } }, '/c', '/o'),
@@ -154,14 +174,74 @@ describe('buildFunction', () => {
     ).rejects.toThrow(/Handler index\.handler names .*index\.mjs, but the build wrote/);
   });
 
-  it('builds ImageBumpFunction from template.yaml into a self-contained bundle that loads', async () => {
+  it('builds ImageBumpFunction from template.yaml into self-contained chunks that load', async () => {
     const distDir = tempDir();
     const result = await buildFunction('ImageBumpFunction', { distDir });
     expect(result.handlerFile).toBe(join(distDir, 'ImageBumpFunction', 'handler.mjs'));
-    const code = readFileSync(result.handlerFile, 'utf8');
-    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
-    // Loading runs every module's top-level code: a require() the bundle cannot satisfy fails here.
+    const code = result.files.map((file) => file.path).filter((path) => path.endsWith('.mjs'));
+    expect(code.length).toBeGreaterThan(1);
+    for (const file of code) {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toMatch(/from\s*["']@aws-sdk\//);
+      // External maps: beside the code for offline symbolication, never parsed by Node at load.
+      expect(text).not.toMatch(/sourceMappingURL/);
+      expect(existsSync(`${file}.map`)).toBe(true);
+    }
+    // Loading runs every module's top-level code: a require() the bundle cannot satisfy fails here,
+    // in the handler or in any chunk it may load later.
     const loaded = (await import(pathToFileURL(result.handlerFile).href)) as Record<string, unknown>;
     expect(typeof loaded.handler).toBe('function');
+    for (const file of code) await import(pathToFileURL(file).href);
   }, 120_000);
+
+  /** The adapters each function's container names, each loaded as a chunk of its own on first use. */
+  const ADAPTERS: Record<string, string[]> = {
+    ImageBumpFunction: [
+      'ecr-registry',
+      'git-hosts',
+      'powertools-metrics',
+      'sns-alert-sink',
+      'ssm-parameter-store',
+    ],
+    ReconcileFunction: [
+      'ecr-registry',
+      'git-hosts',
+      'powertools-metrics',
+      'sns-alert-sink',
+      'ssm-parameter-store',
+    ],
+    BranchFlowFunction: ['codebuild-build-starter', 'git-hosts', 'pull-request-hosts', 'sns-alert-sink'],
+    BuildReportFunction: ['codebuild-build-starter', 'git-hosts', 'pull-request-hosts', 'sns-alert-sink'],
+    MirrorSyncFunction: ['git-hosts', 'powertools-metrics', 'sns-alert-sink'],
+  };
+
+  it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(
+    '%s loads no AWS SDK client and no configuration schema at import, and holds only its own adapters',
+    async (id, entry) => {
+      const result = await buildFunction(id, { distDir: tempDir() });
+      const outputs = result.metafile?.outputs ?? {};
+      const handlerOutput = Object.keys(outputs).find((path) => path.endsWith(`${id}/handler.mjs`));
+      // What importing the handler loads: the handler and the chunks it imports statically.
+      const loaded = new Set<string>();
+      const queue = handlerOutput ? [handlerOutput] : [];
+      for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+        if (loaded.has(path)) continue;
+        loaded.add(path);
+        for (const imported of outputs[path]?.imports ?? []) {
+          if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
+        }
+      }
+      const inputs = [...loaded].flatMap((path) => Object.keys(outputs[path]?.inputs ?? {}));
+      expect(inputs).toContain(entry);
+      expect(inputs.filter((input) => /node_modules\/(@aws-sdk|@smithy|zod)\//.test(input))).toEqual([]);
+      expect(inputs).not.toContain('shared/config/load-ssm.ts');
+      const adapters = Object.values(outputs)
+        .map((output) => output.entryPoint)
+        .filter((module): module is string => module?.startsWith('shared/adapters/') === true)
+        .map((module) => module.replace(/^shared\/adapters\/|\.ts$/g, ''))
+        .sort();
+      expect(adapters).toEqual(ADAPTERS[id]);
+    },
+    120_000,
+  );
 });

@@ -170,7 +170,15 @@ describe('listFunctions on template.yaml', () => {
       codeUri: './',
       handler: 'handler.handler',
       entryPoints: ['functions/image-bump/handler.ts'],
-      buildProperties: { Format: 'esm', Target: 'node24', Platform: 'node', Minify: true, Sourcemap: true },
+      buildProperties: {
+        Format: 'esm',
+        Target: 'node24',
+        Platform: 'node',
+        Minify: true,
+        Splitting: true,
+        Sourcemap: 'external',
+        SourcesContent: 'false',
+      },
     });
     expect(fn?.rules).toEqual([
       {
