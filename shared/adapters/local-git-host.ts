@@ -142,25 +142,68 @@ async function readOne(
 ): Promise<FileAtCommit> {
   const commitId = read.at ?? heads.get(read.branch);
   if (commitId === undefined) throw await branchNotFound(gitDir, read.branch, path);
-  const content = await blobText(batch, gitDir, `${commitId}:${read.file}`);
+  const place = `${read.file} on branch ${read.branch} of ${path}`;
+  const content = await blobText(batch, gitDir, `${commitId}:${read.file}`, place);
   if (content === undefined) {
     throw new GitHostError(
       'FileNotFound',
       `${read.file} does not exist on branch ${read.branch} of ${path} (commit ${commitId.slice(0, 12)})`,
     );
   }
+  // As CodeCommit and GitLab do: a symbolic link's target text is not a manifest to edit.
+  if ((await entryMode(batch, commitId, read.file)) === SYMLINK_MODE) {
+    throw new GitHostError('InvalidPath', `${place}: the path is a symbolic link, not a file`);
+  }
   return { content, commitId };
 }
 
-/** The text of the blob `spec` names, or undefined when it names no blob. */
-async function blobText(batch: CatFileBatch, gitDir: string, spec: string): Promise<string | undefined> {
+const SYMLINK_MODE = '120000';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text of the blob `spec` names, or undefined when it names no blob. Bytes that are not UTF-8
+ * are refused rather than replaced, so a commit can never write U+FFFD over them.
+ */
+async function blobText(
+  batch: CatFileBatch,
+  gitDir: string,
+  spec: string,
+  place: string,
+): Promise<string | undefined> {
   if (spec.includes('\n')) {
     // cat-file's batch input is one name a line: a path holding a line break is read on its own.
     const run = await runGit(['cat-file', 'blob', spec], { gitDir });
     return run.code === 0 ? run.stdout : undefined;
   }
   const object = await batch.get(spec);
-  return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
+  if (object?.type !== 'blob') return undefined;
+  try {
+    return utf8.decode(object.content);
+  } catch (error) {
+    throw new GitHostError('NotText', `${place}: the file is not valid UTF-8 text and cannot be edited`, {
+      cause: error,
+    });
+  }
+}
+
+/** The git mode of `file` in `commit`, read from its parent tree object (binary entries). */
+async function entryMode(batch: CatFileBatch, commit: string, file: string): Promise<string | undefined> {
+  const slash = file.lastIndexOf('/');
+  const directory = slash < 0 ? '' : file.slice(0, slash);
+  const name = Buffer.from(file.slice(slash + 1), 'utf8');
+  if (directory.includes('\n')) return undefined;
+  const tree = await batch.get(`${commit}:${directory}`);
+  if (tree?.type !== 'tree') return undefined;
+  const data = tree.content;
+  // Each entry: "<mode> <name>\0" then a 20-byte object id.
+  for (let at = 0; at < data.length; ) {
+    const space = data.indexOf(0x20, at);
+    const nul = data.indexOf(0, space);
+    if (space < 0 || nul < 0) return undefined;
+    if (data.subarray(space + 1, nul).equals(name)) return data.subarray(at, space).toString('latin1');
+    at = nul + 21;
+  }
+  return undefined;
 }
 
 async function resolveGitDir(path: string): Promise<string> {

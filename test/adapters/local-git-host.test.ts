@@ -166,3 +166,31 @@ describe('local git host', () => {
     );
   });
 });
+
+describe('local git host: only text files, as CodeCommit and GitLab', () => {
+  it('refuses a file that is not UTF-8 instead of committing U+FFFD over its bytes', async () => {
+    repo = await createTestRepo({ 'values.yaml': 'tag: 1\n' });
+    await writeFile(join(repo.path, 'latin1.yaml'), Buffer.from('name: caf\xe9\ntag: 1\n', 'latin1'));
+    await repo.git('add', 'latin1.yaml');
+    await repo.git('commit', '--quiet', '-m', 'latin-1 file');
+    await repo.git('branch', '--force', 'main', 'HEAD');
+    const host = createLocalGitHost(repo.path);
+    const error = await host.readFile('main', 'latin1.yaml').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHostError);
+    expect(error).toMatchObject({ code: 'NotText', message: expect.stringContaining('not valid UTF-8') });
+    expect((await host.readFile('main', 'values.yaml')).content).toBe('tag: 1\n');
+  });
+
+  it('refuses a symbolic link instead of editing its target text', async () => {
+    repo = await createTestRepo({ 'real/values.yaml': 'tag: 1\n' });
+    const { symlink } = await import('node:fs/promises');
+    await symlink('real/values.yaml', join(repo.path, 'values.yaml'));
+    await repo.git('add', 'values.yaml');
+    await repo.git('commit', '--quiet', '-m', 'link');
+    await repo.git('branch', '--force', 'main', 'HEAD');
+    const host = createLocalGitHost(repo.path);
+    const error = await host.readFile('main', 'values.yaml').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'InvalidPath', message: expect.stringContaining('symbolic link') });
+    expect((await host.readFile('main', 'real/values.yaml')).content).toBe('tag: 1\n');
+  });
+});
