@@ -1,5 +1,7 @@
 import type { Config, ImageRule } from '#config/types.ts';
+import { ConfigError } from '#domain/errors.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
+import { reservedParameterProblem, reservedParameters } from '#domain/reserved-parameters.ts';
 import { evaluateScan, isScanComplete, type ScanOutcome } from '#domain/scan-gate.ts';
 import { isFileTarget, type ParameterTarget, type Target } from '#domain/targets.ts';
 import { bumpBranch, groupByBranch } from './bump-branch.ts';
@@ -16,6 +18,8 @@ export interface ApplyDeps {
   hostFor: (repository: string) => GitHost;
   /** Needed by `ssm` targets. */
   parameters?: ParameterStore;
+  /** Parameters `ssm` targets must not write (the configuration, GitLab tokens). */
+  reservedParameters?: readonly string[];
   /** Needed by `push-time` ordering and by scan gates during reconciliation. */
   registry?: ImageRegistry;
   dryRun?: boolean;
@@ -71,6 +75,12 @@ export async function applyParameter(
   deps: ApplyDeps,
 ): Promise<BumpAction> {
   if (!deps.parameters) throw new Error('ssm targets need a parameter store');
+  const reserved = reservedParameterProblem(target.parameter, [
+    ...reservedParameters(deps.config, undefined),
+    ...(deps.reservedParameters ?? []),
+  ]);
+  if (reserved !== undefined)
+    throw new ConfigError('the configuration', [`images[ecr=${rule.ecr}]: ${reserved}`]);
   return bumpParameter(deps.parameters, target, rule, image, pushTimes, deps.dryRun ?? false);
 }
 

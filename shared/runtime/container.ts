@@ -30,7 +30,15 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
     async deps() {
       const config = await core.config();
       const { hostFor } = await core.gitHosts(config);
-      return { config, hostFor, parameters, registry, dryRun: core.dryRun() };
+      const configParameter = core.env.FLOWKEEPER_CONFIG_PARAMETER;
+      return {
+        config,
+        hostFor,
+        parameters,
+        registry,
+        reservedParameters: configParameter ? [configParameter] : [],
+        dryRun: core.dryRun(),
+      };
     },
     mirrorDeps: () => mirrorDeps(core),
   };

@@ -47,8 +47,12 @@ async function batch(events: unknown[], env: Record<string, string>): Promise<Ru
   return outcomes.map((outcome) => ({ outcome, calls }));
 }
 
+/** Every hostile input checked in this file, for the closing count. */
+const checked: Run[] = [];
+
 function expectRejected(run: Run | undefined, expected: Expected): void {
   if (run === undefined) throw new Error('the case did not run');
+  checked.push(run);
   expect(run.outcome.ok, 'a permanent error is returned, not thrown').toBe(true);
   const result = (run.outcome as { result: FailedResult }).result;
   expect(result.actions).toStrictEqual([]);
@@ -712,5 +716,17 @@ describe('bad messages in a batch from the image event queue', () => {
       message: expect.stringContaining(BAD_TAG),
       eventId: 'queued-bad-tag',
     });
+  });
+});
+
+describe('all hostile inputs together', () => {
+  it('were refused with no write and no retry', () => {
+    const writes = checked.filter((run) =>
+      run.calls.some((call) => call.operation === 'CreateCommit'),
+    ).length;
+    const retried = checked.filter((run) => !run.outcome.ok).length;
+    console.log(`${checked.length} hostile inputs, ${writes} writes, ${retried} retried permanent errors`);
+    expect(checked.length).toBe(EVENT_CASES.length + configCases.length + manifestCases.length);
+    expect({ writes, retried }).toStrictEqual({ writes: 0, retried: 0 });
   });
 });

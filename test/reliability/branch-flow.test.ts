@@ -255,10 +255,11 @@ describe('other pull-request events', () => {
 describe('a branch update', () => {
   const sessionOf = (role: string) => `arn:aws:sts::111122223333:assumed-role/${role}/session-1`;
 
-  it('alerts once per event on a direct push to a protected branch, naming caller, commits and files', async () => {
+  /** Alice pushes straight to main; the alert queue is drained first. */
+  async function directPush(content: string) {
     const repo = await flowRepository();
     const old = await headOf(developer, repo.name, 'main');
-    const pushed = await pushFiles(developer, repo.name, 'main', { 'app/hotfix.yaml': 'x: 1\n' });
+    const pushed = await pushFiles(developer, repo.name, 'main', { 'app/hotfix.yaml': content });
     await stack.drainAlerts(0);
     const event = referenceEvent('referenceUpdated', {
       repositoryName: repo.name,
@@ -267,6 +268,11 @@ describe('a branch update', () => {
       commitId: pushed,
       callerArn: 'arn:aws:iam::111122223333:user/alice',
     });
+    return { repo, old, pushed, event };
+  }
+
+  it('alerts once per event on a direct push to a protected branch, naming caller, commits and files', async () => {
+    const { repo, old, pushed, event } = await directPush('x: 1\n');
     const [outcome] = await repo.invoke([event]);
     expect(flowActions(outcome).map((a) => a.type)).toEqual(['check', 'alert']);
     const alerts = await stack.drainAlerts(2);
@@ -282,17 +288,7 @@ describe('a branch update', () => {
   });
 
   it('still alerts on a direct push when the changed files cannot be read, saying so', async () => {
-    const repo = await flowRepository();
-    const old = await headOf(developer, repo.name, 'main');
-    const pushed = await pushFiles(developer, repo.name, 'main', { 'app/hotfix.yaml': 'x: 2\n' });
-    await stack.drainAlerts(0);
-    const event = referenceEvent('referenceUpdated', {
-      repositoryName: repo.name,
-      branch: 'main',
-      oldCommitId: old,
-      commitId: pushed,
-      callerArn: 'arn:aws:iam::111122223333:user/alice',
-    });
+    const { repo, event } = await directPush('x: 2\n');
     stack.codecommit.faults.failSequence(Array(10).fill('internalFailure'), 'GetDifferences');
     try {
       const [outcome] = await repo.invoke([event]);
