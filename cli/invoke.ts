@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { PermanentError } from '#domain/errors.ts';
 import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../scripts/sam-template.ts';
 import { fromRoot } from './paths.ts';
 import { UsageError } from './usage.ts';
@@ -94,7 +95,7 @@ async function readEvent(file: string): Promise<unknown> {
 }
 
 /** Input the user gave that cannot be processed: exit code 1. */
-export class InputError extends Error {
+export class InputError extends PermanentError {
   override name = 'InputError';
 }
 

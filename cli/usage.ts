@@ -1,3 +1,4 @@
+import { PermanentError } from '#domain/errors.ts';
 export const USAGE = `Usage: flowkeeper <command> [options]
 
 Commands:
@@ -51,6 +52,6 @@ List the functions of template.yaml and the event rules that reach each one.`,
 };
 
 /** Wrong invocation of the CLI itself: exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends PermanentError {
   override name = 'UsageError';
 }

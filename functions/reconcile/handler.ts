@@ -3,7 +3,6 @@ import middy from '@middy/core';
 import { reconcile } from '#app/reconcile.ts';
 import { syncAfterCommits } from '#app/sync-after-commit.ts';
 import { parseEnvelope } from '#events/envelope.ts';
-import { isPermanent } from '#runtime/classify-error.ts';
 import { createContainer } from '#runtime/container.ts';
 import { handleEvent, reportOnce } from '#runtime/handle-event.ts';
 
@@ -24,7 +23,6 @@ const run = (event: unknown) =>
       registry: container.registry(),
       account: envelope.account,
       region: envelope.region,
-      isPermanent,
     });
     for (const image of result.images) {
       if (!image.error) continue;

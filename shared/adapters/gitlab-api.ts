@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitHostError } from '#app/git-host.ts';
+import { TransientError } from '#domain/errors.ts';
 
 /**
  * A small client for GitLab's REST API v4 over `fetch`: authentication, JSON, paging, retries and
@@ -68,9 +69,10 @@ export interface GitLabResponse<T> {
 
 /**
  * GitLab answered with an error other than 401/403 (those are `GitHostError` `AccessDenied`), or
- * could not be reached. `status` is 0 for a network failure or timeout.
+ * could not be reached. `status` is 0 for a network failure or timeout. Transient: the adapters
+ * turn the answers no retry can change (a missing project, file or commit) into `GitHostError`.
  */
-export class GitLabApiError extends Error {
+export class GitLabApiError extends TransientError {
   override name = 'GitLabApiError';
   readonly status: number;
   /** GitLab's `message` (or `error`), as text. */

@@ -1,3 +1,4 @@
+import { PermanentError } from '#domain/errors.ts';
 /** The build port: start a CodeBuild validation build (a project name, a commit, variables). */
 export interface BuildRequest {
   project: string;
@@ -18,7 +19,7 @@ export interface BuildStarter {
  * A build that cannot start whatever the retries (the project does not exist): permanent, so it is
  * reported rather than retried.
  */
-export class BuildStartError extends Error {
+export class BuildStartError extends PermanentError {
   override name = 'BuildStartError';
   readonly project: string;
   constructor(project: string, message: string, options?: ErrorOptions) {

@@ -1,13 +1,12 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Config, ImageRule } from '#config/types.ts';
 import { batchCommitMessage } from '#domain/commit-message.ts';
-import { ManifestError } from '#domain/errors.ts';
+import { ManifestError, TransientError } from '#domain/errors.ts';
 import { type ChangeRecord, currentTags, type PushedImage, planBranch } from '#domain/plan-branch.ts';
 import type { FileTarget } from '#domain/targets.ts';
 import type { BumpAction } from './bump-result.ts';
 import type { GitHost } from './git-host.ts';
 import type { PushTimeLookup } from './push-times.ts';
-import { TransientError } from './transient-error.ts';
 
 export interface BranchGroup {
   repository: string;

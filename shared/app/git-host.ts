@@ -1,3 +1,4 @@
+import { PermanentError } from '#domain/errors.ts';
 /**
  * The git host port: the two operations a bump needs. Adapters (local git, CodeCommit, GitLab)
  * implement it; the application service never sees which one it talks to.
@@ -69,7 +70,12 @@ export type GitHostErrorCode =
    */
   | 'AlreadyDone';
 
-export class GitHostError extends Error {
+/**
+ * What the host refuses whatever the retries (a missing repository, branch, file or commit; a size
+ * limit; a dirty worktree; refused credentials): permanent. `AlreadyDone` is not a failure at all:
+ * the callers that write with an idempotency token treat it as done.
+ */
+export class GitHostError extends PermanentError {
   override name = 'GitHostError';
   readonly code: GitHostErrorCode;
   constructor(code: GitHostErrorCode, message: string, options?: ErrorOptions) {

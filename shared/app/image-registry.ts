@@ -1,3 +1,4 @@
+import { PermanentError } from '#domain/errors.ts';
 import type { Severity } from '#domain/scan-gate.ts';
 
 export type { Severity } from '#domain/scan-gate.ts';
@@ -31,7 +32,8 @@ export interface ImageRegistry {
 
 export type RegistryErrorCode = 'RepositoryNotFound' | 'ImageNotFound';
 
-export class RegistryError extends Error {
+/** A repository or image the registry does not hold: permanent. */
+export class RegistryError extends PermanentError {
   override name = 'RegistryError';
   readonly code: RegistryErrorCode;
   constructor(code: RegistryErrorCode, message: string, options?: ErrorOptions) {

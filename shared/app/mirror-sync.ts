@@ -1,5 +1,6 @@
 import type { Config, MirrorConfig } from '#config/types.ts';
 import { globMatch } from '#domain/branch-globs.ts';
+import { TransientError } from '#domain/errors.ts';
 import {
   ADOPTED_TRAILER,
   adoptedMessage,
@@ -14,7 +15,6 @@ import type { AlertSink } from './alert-sink.ts';
 import type { MetricsSink } from './metrics-sink.ts';
 import type { CommitDetails, FileChangeAfter, MirrorPrimary, MirrorReplica } from './mirror-hosts.ts';
 import type { MirrorAction, MirrorState } from './mirror-result.ts';
-import { TransientError } from './transient-error.ts';
 
 /** How far back CodeCommit's history is walked looking for a commit GitLab has. */
 const MAX_FOREIGN_COMMITS = 50;

@@ -1,4 +1,5 @@
 import type { ImageRule } from '#config/types.ts';
+import { isPermanentError } from '#domain/errors.ts';
 import { newestTag } from '#domain/tag-policy.ts';
 import { type ApplyDeps, applyImage } from './apply-image.ts';
 import { pushedImage } from './bump-image.ts';
@@ -24,13 +25,12 @@ export interface ReconcileDeps extends ApplyDeps {
   /** Account and region the images live in, for the image URI of rules without `uri`. */
   account: string;
   region: string;
-  /** Decides which errors are per-image (recorded) rather than fatal for the run (thrown). */
-  isPermanent: (error: unknown) => boolean;
 }
 
 /**
  * Heal lost events: for every image rule, the tag the policy selects among the images ECR holds now
  * is applied like a push would be, so targets that fell behind catch up and the others are skips.
+ * A permanent error is recorded for its image (the others are still reconciled); any other is thrown.
  */
 export async function reconcile(eventId: string, deps: ReconcileDeps): Promise<ReconcileResult> {
   const images: ImageReconciliation[] = [];
@@ -38,7 +38,7 @@ export async function reconcile(eventId: string, deps: ReconcileDeps): Promise<R
     try {
       images.push(await reconcileImage(rule, eventId, deps));
     } catch (error) {
-      if (!deps.isPermanent(error)) throw error;
+      if (!isPermanentError(error)) throw error;
       const err = error instanceof Error ? error : new Error(String(error));
       images.push({ ecr: rule.ecr, actions: [], error: { type: err.name, message: err.message } });
     }

@@ -6,7 +6,7 @@ import type { MirrorDeps } from '#app/mirror-sync.ts';
 import { syncAfterCommits } from '#app/sync-after-commit.ts';
 import { type ImageEvent, parseImageEvent } from '#events/image-event.ts';
 import { fifoBatchItemFailures, messageEvent, queuedMessages } from '#events/sqs-batch.ts';
-import { classifyError, isPermanent } from './classify-error.ts';
+import { classifyError } from './classify-error.ts';
 import { type EventContext, type FailedResult, rejectEvent } from './handle-event.ts';
 
 export interface BumpEventsContext extends EventContext {
@@ -30,7 +30,7 @@ export interface BatchResult {
  * same batch path. A transient failure is thrown (Lambda retries); a permanent one is returned.
  */
 export async function bumpOneEvent(context: BumpEventsContext, item: ImageEvent): Promise<EventResult> {
-  const [outcome] = await applyImageEvents([item], await context.deps(), { isPermanent });
+  const [outcome] = await applyImageEvents([item], await context.deps());
   const synced = await syncMirrors(context, outcome ? [outcome] : []);
   if (outcome?.error) throw outcome.error;
   return { eventId: item.event.id, actions: [...(outcome?.actions ?? []), ...synced] };
@@ -58,7 +58,6 @@ export async function bumpQueuedEvents(context: BumpEventsContext, batch: unknow
       : await applyImageEvents(
           items.map(({ item }) => item),
           await context.deps(),
-          { isPermanent },
         );
   const synced = await syncMirrors(context, outcomes);
   const failed = new Set<string>();

@@ -1,3 +1,4 @@
+import { isPermanentError } from '#domain/errors.ts';
 import { isFileTarget, type ParameterTarget } from '#domain/targets.ts';
 import type { ImageEvent } from '#events/image-event.ts';
 import { type ApplyDeps, applyParameter, gateTargets, pushTimesFor } from '../apply-image.ts';
@@ -13,11 +14,6 @@ export interface EventOutcome {
   error?: Error;
 }
 
-export interface ApplyEventsOptions {
-  /** Permanent errors (a broken manifest, a missing file) are attributed to the one event that caused them. */
-  isPermanent: (error: unknown) => boolean;
-}
-
 interface BranchWork {
   group: BranchGroup;
   entries: BranchEntry[];
@@ -30,13 +26,10 @@ interface BranchWork {
  * that targets one repository and branch is planned on a single read and lands in one commit;
  * parameters are written per image, in event order. Each value is still decided by its own
  * rule's tag policy, so the batch order never lets an older image win. Branches are independent:
- * one that fails does not hold the others back. Every event gets its own outcome.
+ * one that fails does not hold the others back. Every event gets its own outcome: a permanent
+ * error of a branch (a broken manifest, a missing file) is attributed to the one event that caused it.
  */
-export async function applyImageEvents(
-  events: ImageEvent[],
-  deps: ApplyDeps,
-  options: ApplyEventsOptions,
-): Promise<EventOutcome[]> {
+export async function applyImageEvents(events: ImageEvent[], deps: ApplyDeps): Promise<EventOutcome[]> {
   const outcomes: EventOutcome[] = events.map((item) => ({ eventId: item.event.id, actions: [] }));
   const outcomeOf = (index: number): EventOutcome => {
     const outcome = outcomes[index];
@@ -117,7 +110,7 @@ export async function applyImageEvents(
       try {
         record(await bumpWork(work, deps), work.items);
       } catch (error) {
-        if (!options.isPermanent(error) || work.entries.length === 1) {
+        if (!isPermanentError(error) || work.entries.length === 1) {
           for (const index of work.items) fail(index, error);
           return;
         }
