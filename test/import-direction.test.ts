@@ -26,7 +26,7 @@ const SCANNED = ['shared', 'functions', 'cli', 'scripts', 'bench', 'test'];
 const LAYERS = [
   ['domain', 'shared/domain/'],
   ['config', 'shared/config/'],
-  ['events', 'shared/events/'],
+  ['parsers', 'shared/parsers/'],
   ['app', 'shared/app/'],
   ['adapters', 'shared/adapters/'],
   ['runtime', 'shared/runtime/'],
@@ -40,7 +40,7 @@ const LAYERS = [
 ] as const;
 type Layer = (typeof LAYERS)[number][0];
 
-const SHARED: Layer[] = ['domain', 'config', 'events', 'app', 'adapters', 'runtime'];
+const SHARED: Layer[] = ['domain', 'config', 'parsers', 'app', 'adapters', 'runtime'];
 
 interface Rule {
   /** Layers this layer may import (values and types). */
@@ -56,17 +56,17 @@ const RULES: Record<Layer, Rule> = {
   // themselves import only domain types); domain may name it, never run config code.
   domain: { imports: ['domain'], types: ['shared/config/types.ts'], pure: true },
   // Parsers of the events that reach the functions: pure, on top of domain.
-  events: { imports: ['domain', 'events'], pure: true },
+  parsers: { imports: ['domain', 'parsers'], pure: true },
   // Schema and loaders (file, SSM): the only shared layer besides adapters that does I/O.
   config: { imports: ['domain', 'config'] },
   // Services and the ports they declare; they receive a loaded configuration (types only).
-  app: { imports: ['domain', 'events', 'app'], types: ['config'], pure: true },
+  app: { imports: ['domain', 'parsers', 'app'], types: ['config'], pure: true },
   // One adapter per outside system, implementing the ports of app.
   adapters: { imports: ['domain', 'app', 'adapters'], types: ['config'] },
   // Per-container wiring: the composition root of the Lambdas.
   runtime: { imports: SHARED },
   // Thin handlers: parse, wire through runtime, delegate to app; never adapters or config.
-  functions: { imports: ['domain', 'events', 'app', 'runtime', 'functions'] },
+  functions: { imports: ['domain', 'parsers', 'app', 'runtime', 'functions'] },
   // The operator CLI: a composition root of its own, and the template reader in scripts.
   cli: { imports: [...SHARED, 'scripts', 'cli'] },
   scripts: { imports: [...SHARED, 'scripts'] },
@@ -252,8 +252,8 @@ describe('import direction detector', () => {
     expect(check('shared/domain/x.ts', "import { a } from '#adapters/git-hosts.ts';")).toEqual([
       'shared/domain/x.ts: imports #adapters/git-hosts.ts (layer domain → layer adapters is not allowed)',
     ]);
-    expect(check('shared/events/x.ts', "export { a } from '../app/branch-flow.ts';")).toEqual([
-      'shared/events/x.ts: imports ../app/branch-flow.ts (layer events → layer app is not allowed)',
+    expect(check('shared/parsers/x.ts', "export { a } from '../app/branch-flow.ts';")).toEqual([
+      'shared/parsers/x.ts: imports ../app/branch-flow.ts (layer parsers → layer app is not allowed)',
     ]);
     expect(check('functions/f/handler.ts', "const m = await import('#adapters/git-cli.ts');")).toHaveLength(
       1,
@@ -272,7 +272,7 @@ describe('import direction detector', () => {
   it('keeps I/O out of the pure layers', () => {
     expect(check('shared/domain/x.ts', "import { readFile } from 'node:fs/promises';")).toHaveLength(1);
     expect(check('shared/app/x.ts', "import { SSMClient } from '@aws-sdk/client-ssm';")).toHaveLength(1);
-    expect(check('shared/events/x.ts', "import { exec } from 'child_process';")).toHaveLength(1);
+    expect(check('shared/parsers/x.ts', "import { exec } from 'child_process';")).toHaveLength(1);
     expect(check('shared/domain/x.ts', "import { isDeepStrictEqual } from 'node:util';")).toEqual([]);
     expect(check('shared/adapters/x.ts', "import { SSMClient } from '@aws-sdk/client-ssm';")).toEqual([]);
   });

@@ -5,9 +5,9 @@ import { EventError } from '#domain/errors.ts';
 import {
   PULL_REQUEST_STATE_CHANGE,
   fromEnvelope as pullRequestEvent,
-} from '#events/codecommit-pull-request.ts';
-import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#events/codecommit-reference.ts';
-import { parseEnvelope } from '#events/envelope.ts';
+} from '#parsers/codecommit-pull-request.ts';
+import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parsers/codecommit-reference.ts';
+import { parseEnvelope } from '#parsers/envelope.ts';
 import { createFlowContainer } from '#runtime/flow-container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 

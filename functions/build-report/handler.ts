@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { reportBuild } from '#app/report-build.ts';
-import { fromEnvelope as buildEvent } from '#events/codebuild-build-state.ts';
-import { parseEnvelope } from '#events/envelope.ts';
+import { fromEnvelope as buildEvent } from '#parsers/codebuild-build-state.ts';
+import { parseEnvelope } from '#parsers/envelope.ts';
 import { createFlowContainer } from '#runtime/flow-container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 

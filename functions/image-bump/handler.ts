@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { parseImageEvent } from '#events/image-event.ts';
-import { isSqsBatch } from '#events/sqs-batch.ts';
+import { parseImageEvent } from '#parsers/image-event.ts';
+import { isSqsBatch } from '#parsers/sqs-batch.ts';
 import { type BatchResult, bumpOneEvent, bumpQueuedEvents, type EventResult } from '#runtime/bump-events.ts';
 import { createContainer } from '#runtime/container.ts';
 import { type FailedResult, handleEvent } from '#runtime/handle-event.ts';

@@ -3,8 +3,8 @@ import middy from '@middy/core';
 import { checkDrift } from '#app/drift-check.ts';
 import { onMirrorReference } from '#app/mirror-events.ts';
 import { EventError } from '#domain/errors.ts';
-import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#events/codecommit-reference.ts';
-import { parseEnvelope } from '#events/envelope.ts';
+import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parsers/codecommit-reference.ts';
+import { parseEnvelope } from '#parsers/envelope.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 import { createMirrorContainer } from '#runtime/mirror-container.ts';
 

@@ -1,5 +1,5 @@
 import { newestTag } from '#domain/tag-policy.ts';
-import type { ImageScanEvent } from '#events/ecr-image-scan.ts';
+import type { ImageScanEvent } from '#parsers/ecr-image-scan.ts';
 import { type ApplyDeps, applyImage } from './apply-image.ts';
 import { findRule, pushedImage, type Resolution } from './bump-image.ts';
 import type { BumpResult } from './bump-result.ts';

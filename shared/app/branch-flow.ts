@@ -1,5 +1,5 @@
-import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
-import type { ReferenceEvent } from '#events/codecommit-reference.ts';
+import type { PullRequestEvent } from '#parsers/codecommit-pull-request.ts';
+import type { ReferenceEvent } from '#parsers/codecommit-reference.ts';
 import { checkOpenedPullRequest } from './check-pull-request.ts';
 import { checkReferenceUpdate } from './check-push.ts';
 import { type FlowDeps, flowForRepository } from './flow-deps.ts';

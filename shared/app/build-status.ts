@@ -1,8 +1,8 @@
 import type { Config } from '#config/types.ts';
 import { formatDuration } from '#domain/flow-messages.ts';
 import { inlineCode, linkableUrl, markdownName, plainLine } from '#domain/untrusted-text.ts';
-import { buildConsoleLink, buildDuration } from '#events/build-pull-request-context.ts';
-import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
+import { buildConsoleLink, buildDuration } from '#parsers/build-pull-request-context.ts';
+import type { BuildStateEvent } from '#parsers/codebuild-build-state.ts';
 import type { FlowAction, StatusAction } from './flow-result.ts';
 import type { CommitStatusState, MirrorPrimary } from './mirror-hosts.ts';
 

@@ -1,7 +1,7 @@
 import type { ImageRule } from '#config/types.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { selectTag } from '#domain/tag-policy.ts';
-import { type EcrImageAction, repositoryUri } from '#events/ecr-image-action.ts';
+import { type EcrImageAction, repositoryUri } from '#parsers/ecr-image-action.ts';
 import { type ApplyDeps, applyImage, type Trigger } from './apply-image.ts';
 import type { BumpResult } from './bump-result.ts';
 

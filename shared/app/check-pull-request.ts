@@ -1,6 +1,6 @@
 import { violationComment } from '#domain/flow-messages.ts';
 import { checkPullRequest } from '#domain/flow-rules.ts';
-import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
+import type { PullRequestEvent } from '#parsers/codecommit-pull-request.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
 import { GitHostError } from './git-host.ts';

@@ -1,6 +1,6 @@
 import { pushAlert } from '#domain/flow-messages.ts';
 import { checkPullRequest, checkPush, globMatch, protectedPatterns } from '#domain/flow-rules.ts';
-import type { ReferenceEvent } from '#events/codecommit-reference.ts';
+import type { ReferenceEvent } from '#parsers/codecommit-reference.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
 import type { PullRequest } from './pull-request-host.ts';

@@ -1,4 +1,4 @@
-import type { ReferenceEvent } from '#events/codecommit-reference.ts';
+import type { ReferenceEvent } from '#parsers/codecommit-reference.ts';
 import type { MirrorResult } from './mirror-result.ts';
 import { type MirrorDeps, pairsForBranch, reconcileMirroredBranch } from './mirror-sync.ts';
 

@@ -1,7 +1,7 @@
 import { promotionPullRequest } from '#domain/flow-messages.ts';
 import { nextPromotion } from '#domain/flow-rules.ts';
 import { trackedFiles, trackedValues, valueChanges } from '#domain/stage-values.ts';
-import type { PullRequestEvent } from '#events/codecommit-pull-request.ts';
+import type { PullRequestEvent } from '#parsers/codecommit-pull-request.ts';
 import type { FlowDeps, FlowRepository } from './flow-deps.ts';
 import type { FlowAction } from './flow-result.ts';
 import { GitHostError } from './git-host.ts';

@@ -6,8 +6,8 @@ import {
   buildConsoleLink,
   buildDuration,
   readPullRequestContext,
-} from '#events/build-pull-request-context.ts';
-import type { BuildStateEvent } from '#events/codebuild-build-state.ts';
+} from '#parsers/build-pull-request-context.ts';
+import type { BuildStateEvent } from '#parsers/codebuild-build-state.ts';
 import { gitLabTarget, noteBuildFailure, postBuildStatus } from './build-status.ts';
 import { comment } from './check-pull-request.ts';
 import { type FlowDeps, flowForRepository, repositoryKeyFor } from './flow-deps.ts';

@@ -4,8 +4,8 @@ import { applyImageEvents, type EventOutcome } from '#app/image-bump/apply-event
 import type { MirrorAction } from '#app/mirror-result.ts';
 import type { MirrorDeps } from '#app/mirror-sync.ts';
 import { syncAfterCommits } from '#app/sync-after-commit.ts';
-import { type ImageEvent, parseImageEvent } from '#events/image-event.ts';
-import { fifoBatchItemFailures, messageEvent, queuedMessages } from '#events/sqs-batch.ts';
+import { type ImageEvent, parseImageEvent } from '#parsers/image-event.ts';
+import { fifoBatchItemFailures, messageEvent, queuedMessages } from '#parsers/sqs-batch.ts';
 import { classifyError } from './classify-error.ts';
 import { type EventContext, type FailedResult, rejectEvent } from './handle-event.ts';
 

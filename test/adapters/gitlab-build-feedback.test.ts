@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitLabGitHost } from '#adapters/gitlab-git-host.ts';
 import { noteBuildFailure, postBuildStatus, statusDescription } from '#app/build-status.ts';
-import { parseBuildStateEvent } from '#events/codebuild-build-state.ts';
+import { parseBuildStateEvent } from '#parsers/codebuild-build-state.ts';
 import { gitText } from '../emulators/codecommit/git.ts';
 import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';
 

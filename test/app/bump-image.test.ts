@@ -5,7 +5,7 @@ import type { GitHost } from '#app/git-host.ts';
 import type { Config, ImageRule } from '#config/types.ts';
 import { ManifestError } from '#domain/errors.ts';
 import type { Target } from '#domain/targets.ts';
-import { parseEcrImageAction } from '#events/ecr-image-action.ts';
+import { parseEcrImageAction } from '#parsers/ecr-image-action.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { createTestRepo, type TestRepo } from '#test/git-repo.ts';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
-import { parseEcrImageScan } from '#events/ecr-image-scan.ts';
+import { parseEcrImageScan } from '#parsers/ecr-image-scan.ts';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const ARN = 'arn:aws:ecr:eu-west-1:111122223333:repository/team/my-app';

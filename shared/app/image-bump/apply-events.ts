@@ -1,6 +1,6 @@
 import { isPermanentError } from '#domain/errors.ts';
 import { isFileTarget, type ParameterTarget } from '#domain/targets.ts';
-import type { ImageEvent } from '#events/image-event.ts';
+import type { ImageEvent } from '#parsers/image-event.ts';
 import { type ApplyDeps, applyParameter, gateTargets, pushTimesFor } from '../apply-image.ts';
 import { resolveScan } from '../apply-scan.ts';
 import { type BranchEntry, type BranchGroup, bumpBranchEntries, type EntryOutcome } from '../bump-branch.ts';

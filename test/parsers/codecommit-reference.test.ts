@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
-import { parseReferenceEvent } from '#events/codecommit-reference.ts';
+import { parseReferenceEvent } from '#parsers/codecommit-reference.ts';
 import { referenceEvent } from '#test/codecommit-events.ts';
 
 type Envelope = { detail: Record<string, unknown> } & Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
-import { parsePullRequestEvent } from '#events/codecommit-pull-request.ts';
+import { parsePullRequestEvent } from '#parsers/codecommit-pull-request.ts';
 import { type PullRequestFields, pullRequestEvent } from '#test/codecommit-events.ts';
 
 type Envelope = { detail: Record<string, unknown> } & Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
-import { buildArnParts, parseBuildStateEvent } from '#events/codebuild-build-state.ts';
+import { buildArnParts, parseBuildStateEvent } from '#parsers/codebuild-build-state.ts';
 
 type Envelope = { detail: Record<string, unknown> } & Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
-import { parseEnvelope, requireKind } from '#events/envelope.ts';
+import { parseEnvelope, requireKind } from '#parsers/envelope.ts';
 import { runCli } from '#test/cli.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { createTestRepo, type TestRepo } from '#test/git-repo.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventError } from '#domain/errors.ts';
-import { parseEcrImageAction, repositoryUri } from '#events/ecr-image-action.ts';
+import { parseEcrImageAction, repositoryUri } from '#parsers/ecr-image-action.ts';
 import { ecrPushEvent } from '#test/events.ts';
 
 const ID = '4f7b6d8e-2c1a-4b5e-9d3f-0a1b2c3d4e5f';

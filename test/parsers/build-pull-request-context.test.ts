@@ -5,8 +5,8 @@ import {
   buildDuration,
   pullRequestContext,
   readPullRequestContext,
-} from '#events/build-pull-request-context.ts';
-import { type BuildStateEvent, parseBuildStateEvent } from '#events/codebuild-build-state.ts';
+} from '#parsers/build-pull-request-context.ts';
+import { type BuildStateEvent, parseBuildStateEvent } from '#parsers/codebuild-build-state.ts';
 
 const parsed = (file: string): BuildStateEvent =>
   parseBuildStateEvent(JSON.parse(readFileSync(new URL(`../../events/${file}`, import.meta.url), 'utf8')));
