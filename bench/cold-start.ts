@@ -83,6 +83,20 @@ function environmentOf(properties: unknown): Record<string, unknown> | undefined
   return isObject(properties.Environment.Variables) ? properties.Environment.Variables : undefined;
 }
 
+/**
+ * The environment a deployed function gets where the template writes it literally (Globals, then
+ * the function's own), with NODE_OPTIONS as deployed; values set by intrinsics are left out.
+ */
+export function deployedEnvironment(template: SamTemplate, fn: SamFunction): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const source of [template.Globals?.Function, template.Resources[fn.logicalId]?.Properties]) {
+    for (const [name, value] of Object.entries(environmentOf(source) ?? {})) {
+      if (typeof value === 'string') variables[name] = value;
+    }
+  }
+  return { ...variables, NODE_OPTIONS: deployedNodeOptions(template, fn) };
+}
+
 /** The output files (absolute paths) of the chunks that `modules` (paths relative to CodeUri) start. */
 export function chunksOf(result: FunctionBuild, modules: string[]): string[] {
   const outputs = Object.entries(result.metafile?.outputs ?? {});

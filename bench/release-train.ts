@@ -15,14 +15,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SQSClient as Sqs } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { isObject, loadTemplate } from '../scripts/sam-template.ts';
+import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
 import { startEmulators } from '../test/support/emulators.ts';
 import { ecrPushEvent } from '../test/support/events.ts';
 import { createFifoEventSource } from '../test/support/fifo-event-source.ts';
 import { buildBundle, invokeBundle, type Outcome } from '../test/support/function-process/index.ts';
 import { startWarmContainer } from '../test/support/function-process/warm.ts';
+import { deployedEnvironment } from './cold-start.ts';
 import { median, ms } from './stats.ts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 30);
@@ -35,18 +36,12 @@ const RETRY_SCALE = 60;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The literal environment variables the template gives ImageBumpFunction (NODE_OPTIONS included). */
+/** ImageBumpFunction's environment as the template deploys it (NODE_OPTIONS included). */
 function templateEnvironment(): Record<string, string> {
   const template = loadTemplate();
-  const variables: Record<string, string> = {};
-  for (const source of [template.Globals?.Function, template.Resources.ImageBumpFunction?.Properties]) {
-    const environment =
-      isObject(source) && isObject(source.Environment) ? source.Environment.Variables : undefined;
-    if (!isObject(environment)) continue;
-    for (const [name, value] of Object.entries(environment))
-      if (typeof value === 'string') variables[name] = value;
-  }
-  return variables;
+  const fn = listFunctions(template).find((candidate) => candidate.logicalId === 'ImageBumpFunction');
+  if (!fn) throw new Error('template.yaml has no ImageBumpFunction');
+  return deployedEnvironment(template, fn);
 }
 
 export async function releaseTrainBench(): Promise<void> {
@@ -61,7 +56,7 @@ export async function releaseTrainBench(): Promise<void> {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     };
     const ssm = new SSMClient(client);
-    const sqs = new Sqs(client);
+    const sqs = new SQSClient(client);
     const deployedEnv: Record<string, string> = {
       ...templateEnvironment(),
       ...env,

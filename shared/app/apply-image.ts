@@ -75,10 +75,10 @@ export async function applyParameter(
   deps: ApplyDeps,
 ): Promise<BumpAction> {
   if (!deps.parameters) throw new Error('ssm targets need a parameter store');
-  const reserved = reservedParameterProblem(target.parameter, [
-    ...reservedParameters(deps.config, undefined),
-    ...(deps.reservedParameters ?? []),
-  ]);
+  const reserved = reservedParameterProblem(
+    target.parameter,
+    reservedParameters(deps.config, deps.reservedParameters),
+  );
   if (reserved !== undefined)
     throw new ConfigError('the configuration', [`images[ecr=${rule.ecr}]: ${reserved}`]);
   return bumpParameter(deps.parameters, target, rule, image, pushTimes, deps.dryRun ?? false);

@@ -5,8 +5,8 @@ import type { Config } from '#config/types.ts';
  * ending in `/` whose parameters are merged) and the GitLab tokens it names. A target equal to one
  * of them, or under a reserved path, would let a pushed image overwrite Flowkeeper's own settings.
  */
-export function reservedParameters(config: Config, configParameter: string | undefined): string[] {
-  const reserved = configParameter?.trim() ? [configParameter.trim()] : [];
+export function reservedParameters(config: Config, deployed: readonly string[] = []): string[] {
+  const reserved = deployed.map((name) => name.trim()).filter((name) => name !== '');
   for (const repository of Object.values(config.repositories)) {
     if (repository.provider === 'gitlab' && 'ssm' in repository.token) reserved.push(repository.token.ssm);
   }

@@ -7,7 +7,7 @@ import { syncAfterCommits } from '#app/sync-after-commit.ts';
 import { type ImageEvent, parseImageEvent } from '#parsers/image-event.ts';
 import { fifoBatchItemFailures, messageEvent, queuedMessages } from '#parsers/sqs-batch.ts';
 import { classifyError } from './classify-error.ts';
-import { type EventContext, type FailedResult, rejectEvent } from './handle-event.ts';
+import { type EventContext, eventIdOf, type FailedResult, rejectEvent } from './handle-event.ts';
 
 export interface BumpEventsContext extends EventContext {
   deps(): Promise<ApplyDeps>;
@@ -98,12 +98,8 @@ function asError(error: unknown): Error {
 /** The event id of a message body, when it is readable, for the alert of a rejected message. */
 function idOf(body: string): string | null {
   try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'id' in parsed && typeof parsed.id === 'string') {
-      return parsed.id;
-    }
+    return eventIdOf(JSON.parse(body));
   } catch {
-    // not JSON: no id to name
+    return null; // not JSON: no id to name
   }
-  return null;
 }

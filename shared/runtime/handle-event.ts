@@ -70,7 +70,7 @@ export async function reportOnce(
   }
 }
 
-function eventIdOf(event: unknown): string | null {
+export function eventIdOf(event: unknown): string | null {
   if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string')
     return event.id;
   return null;

@@ -30,7 +30,7 @@ describe('parameters an ssm target may not write', () => {
       },
       'test',
     );
-    expect(reservedParameters(config, '/flowkeeper/config')).toEqual([
+    expect(reservedParameters(config, ['/flowkeeper/config'])).toEqual([
       '/flowkeeper/config',
       '/flowkeeper/gitlab-token',
     ]);
