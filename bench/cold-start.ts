@@ -1,6 +1,6 @@
 /**
  * `node bench/cold-start.ts [--packages] [LogicalId...]`: what each function costs to start as
- * deployed. Builds with the template's settings (scripts/build.ts, as `sam build` does), then, in
+ * deployed. Builds with the template's settings (tooling/build.ts, as `sam build` does), then, in
  * fresh Node processes run with the NODE_OPTIONS the deployed function gets, times
  *
  *   - import: loading handler.mjs, what Lambda's Init phase does;
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
-import { buildFunction, type FunctionBuild } from '../scripts/build.ts';
+import { buildFunction, type FunctionBuild } from '../tooling/build.ts';
 import {
   isObject,
   listFunctions,
@@ -24,7 +24,7 @@ import {
   PROJECT_ROOT,
   type SamFunction,
   type SamTemplate,
-} from '../scripts/sam-template.ts';
+} from '../tooling/sam-template.ts';
 import { median, ms, percentile } from './stats.ts';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
@@ -36,26 +36,26 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
  * finds its credentials in the environment, so that provider loads with the first call.
  */
 export const FIRST_EVENT: Record<string, string[]> = {
-  ImageBumpFunction: ['shared/config/load-ssm.ts', 'shared/adapters/git-hosts.ts'],
+  ImageBumpFunction: ['shared/adapters/aws/ssm-config-loader.ts', 'shared/adapters/git-hosts.ts'],
   ReconcileFunction: [
-    'shared/config/load-ssm.ts',
+    'shared/adapters/aws/ssm-config-loader.ts',
     'shared/adapters/git-hosts.ts',
-    'shared/adapters/ecr-registry.ts',
+    'shared/adapters/aws/ecr-registry.ts',
   ],
   BranchFlowFunction: [
-    'shared/config/load-ssm.ts',
+    'shared/adapters/aws/ssm-config-loader.ts',
     'shared/adapters/git-hosts.ts',
     'shared/adapters/pull-request-hosts.ts',
   ],
   BuildReportFunction: [
-    'shared/config/load-ssm.ts',
+    'shared/adapters/aws/ssm-config-loader.ts',
     'shared/adapters/git-hosts.ts',
     'shared/adapters/pull-request-hosts.ts',
   ],
   MirrorSyncFunction: [
-    'shared/config/load-ssm.ts',
+    'shared/adapters/aws/ssm-config-loader.ts',
     'shared/adapters/git-hosts.ts',
-    'shared/adapters/powertools-metrics.ts',
+    'shared/adapters/aws/powertools-metrics.ts',
   ],
 };
 const CREDENTIALS_FROM_ENV = 'node_modules/@aws-sdk/credential-provider-env/dist-es/index.js';

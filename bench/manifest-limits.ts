@@ -10,11 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadTemplate, type TemplateObject } from '../scripts/sam-template.ts';
 import { ManifestError } from '../shared/domain/errors.ts';
 import { currentTags, planBranch } from '../shared/domain/plan-branch.ts';
 import type { TagPolicy } from '../shared/domain/tag-policy.ts';
 import type { FileTarget } from '../shared/domain/targets.ts';
+import { loadTemplate, type TemplateObject } from '../tooling/sam-template.ts';
 
 const SHAPES = {
   'yaml: list of small maps': { file: 'values.yaml', build: yamlList },

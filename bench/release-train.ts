@@ -17,12 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
 import { startEmulators } from '../test/support/emulators.ts';
 import { ecrPushEvent } from '../test/support/events.ts';
 import { createFifoEventSource } from '../test/support/fifo-event-source.ts';
 import { buildBundle, invokeBundle, type Outcome } from '../test/support/function-process/index.ts';
 import { startWarmContainer } from '../test/support/function-process/warm.ts';
+import { listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { deployedEnvironment } from './cold-start.ts';
 import { median, ms } from './stats.ts';
 

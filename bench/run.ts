@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createExampleRepository } from '../cli/example-repo.ts';
-import { buildAll } from '../scripts/build.ts';
+import { buildAll } from '../tooling/build.ts';
 import { gitlabBench } from './gitlab.ts';
 import { releaseTrainBench } from './release-train.ts';
 import { median, ms, percentile } from './stats.ts';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { git } from '#adapters/git-cli.ts';
-import type { BumpResult } from '#app/bump-result.ts';
+import { git } from '#adapters/local/git-cli.ts';
+import type { BumpResult } from '#app/image-bump/result.ts';
 import { loadConfigFile } from '#config/load-file.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { invokeFunction } from './invoke.ts';

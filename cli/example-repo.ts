@@ -1,6 +1,6 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { git } from '#adapters/git-cli.ts';
+import { git } from '#adapters/local/git-cli.ts';
 import { fromRoot } from './paths.ts';
 
 export interface ExampleRepository {

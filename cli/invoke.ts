@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PermanentError } from '#domain/errors.ts';
-import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../scripts/sam-template.ts';
+import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { fromRoot } from './paths.ts';
 import { UsageError } from './usage.ts';
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { configJsonSchema } from '#config/json-schema.ts';
 import { loadConfigFile } from '#config/load-file.ts';
 import { ConfigError, FlowkeeperError } from '#domain/errors.ts';
-import { listFunctions, loadTemplate } from '../scripts/sam-template.ts';
+import { listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { runDemo } from './demo.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { InputError, invokeFunction } from './invoke.ts';

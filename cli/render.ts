@@ -1,6 +1,6 @@
-import type { BumpAction } from '#app/bump-result.ts';
-import type { FlowAction } from '#app/flow-result.ts';
-import type { MirrorAction } from '#app/mirror-result.ts';
+import type { FlowAction } from '#app/branch-flow/result.ts';
+import type { BumpAction } from '#app/image-bump/result.ts';
+import type { MirrorAction } from '#app/mirror/result.ts';
 
 export interface RenderedResult {
   text: string;

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
+import { configLoaderFromEnv } from '#adapters/aws/ssm-config-loader.ts';
 import { gitHostsFor } from '#adapters/git-hosts.ts';
 import { pullRequestHostsFor } from '#adapters/pull-request-hosts.ts';
-import { type EnvironmentStatus, environmentStatus } from '#app/environment-status.ts';
-import { configLoaderFromEnv } from '#config/load-ssm.ts';
+import { type EnvironmentStatus, environmentStatus } from '#app/status/environment-status.ts';
 import type { Config } from '#config/types.ts';
 import { UsageError } from './usage.ts';
 

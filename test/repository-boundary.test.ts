@@ -20,15 +20,15 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Folders of code: tests, benchmarks, scripts and the product. */
-const SCANNED = ['test', 'bench', 'scripts', 'cli', 'shared', 'functions', 'bin'];
+/** Folders of code: tests, benchmarks, tooling and the product. */
+const SCANNED = ['test', 'bench', 'tooling', 'cli', 'shared', 'functions', 'bin'];
 const CODE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
 /** Files allowed to read outside the repository, and why. */
 const ALLOWED: Record<string, string> = {
-  'test/editors/corpus.test.ts': 'external corpus suite: YAML manifests',
-  'test/editors/json-corpus.test.ts': 'external corpus suite: ECS JSON files',
-  'test/editors/flux-fixtures.test.ts': 'external corpus suite: Flux image-automation fixture pairs',
+  'test/domain/editors/corpus.test.ts': 'external corpus suite: YAML manifests',
+  'test/domain/editors/json-corpus.test.ts': 'external corpus suite: ECS JSON files',
+  'test/domain/editors/flux-fixtures.test.ts': 'external corpus suite: Flux image-automation fixture pairs',
 };
 
 const SKIP_TITLE = /^external corpus: skipped — .+ \(present only in CI\)$/;
@@ -184,7 +184,7 @@ describe('repository boundary detector', () => {
     ['test/editors/a.test.ts', `const C = join(here, '${UP}', '${UP}', '${UP}', 'x');`],
     ['test/a.test.ts', `const C = join(ROOT, '${UP}/shared/corpus');`],
     ['test/a.test.ts', `const C = \`\${ROOT}/${UP}/x\`;`],
-    ['scripts/a.ts', `import x from '${UP}/${UP}/x.ts';`],
+    ['tooling/a.ts', `import x from '${UP}/${UP}/x.ts';`],
     ['test/a.test.ts', `const text = readFileSync('${UP}/x.yaml', 'utf8');`],
     ['test/editors/a.test.ts', `const text = readFileSync('${UP}/shared/corpus/x.yaml', 'utf8');`],
   ];

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { onPullRequestEvent, onReferenceEvent } from '#app/branch-flow.ts';
+import { onPullRequestEvent, onReferenceEvent } from '#app/branch-flow/route-events.ts';
 import { EventError } from '#domain/errors.ts';
 import {
   PULL_REQUEST_STATE_CHANGE,

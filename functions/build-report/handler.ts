@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { reportBuild } from '#app/report-build.ts';
+import { reportBuild } from '#app/build-report/report-build.ts';
 import { fromEnvelope as buildEvent } from '#parsers/codebuild-build-state.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';
 import { createFlowContainer } from '#runtime/flow-container.ts';

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { checkDrift } from '#app/drift-check.ts';
-import { onMirrorReference } from '#app/mirror-events.ts';
+import { checkDrift } from '#app/mirror/drift-check.ts';
+import { onMirrorReference } from '#app/mirror/route-events.ts';
 import { EventError } from '#domain/errors.ts';
 import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parsers/codecommit-reference.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';

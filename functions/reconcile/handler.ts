@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { reconcile } from '#app/reconcile.ts';
-import { syncAfterCommits } from '#app/sync-after-commit.ts';
+import { syncAfterCommits } from '#app/mirror/sync-after-commit.ts';
+import { reconcile } from '#app/reconcile/reconcile.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';
 import { createContainer } from '#runtime/container.ts';
 import { handleEvent, reportOnce } from '#runtime/handle-event.ts';

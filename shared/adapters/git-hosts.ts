@@ -1,12 +1,12 @@
-import type { GitHost } from '#app/git-host.ts';
-import type { MirrorPrimary, MirrorReplica } from '#app/mirror-hosts.ts';
+import type { GitHost } from '#app/ports/git-host.ts';
+import type { MirrorPrimary, MirrorReplica } from '#app/ports/mirror-hosts.ts';
 import type { Config, RepositoryConfig } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
-import { createCodeCommitGitHost } from './codecommit-git-host.ts';
-import { createCodeCommitMirrorReplica } from './codecommit-mirror-replica.ts';
-import { createGitLabGitHost, type GitLabGitHost } from './gitlab-git-host.ts';
-import { describeTokenSource, tokenProvider } from './gitlab-token.ts';
-import { createLocalGitHost } from './local-git-host.ts';
+import { createCodeCommitGitHost } from './codecommit/git-host.ts';
+import { createCodeCommitMirrorReplica } from './codecommit/mirror-replica.ts';
+import { createGitLabGitHost, type GitLabGitHost } from './gitlab/git-host.ts';
+import { describeTokenSource, tokenProvider } from './gitlab/token.ts';
+import { createLocalGitHost } from './local/git-host.ts';
 
 /** The git host behind each configured repository key, created once per configuration. */
 export function gitHostsFor(config: Config): (repository: string) => GitHost {

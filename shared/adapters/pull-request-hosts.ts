@@ -1,7 +1,7 @@
-import type { PullRequestHost } from '#app/pull-request-host.ts';
+import type { PullRequestHost } from '#app/ports/pull-request-host.ts';
 import type { Config } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
-import { createCodeCommitPullRequestHost } from './codecommit-pull-request-host.ts';
+import { createCodeCommitPullRequestHost } from './codecommit/pull-request-host.ts';
 
 /** The pull-request host behind each configured repository key, created once per configuration. */
 export function pullRequestHostsFor(config: Config): (repository: string) => PullRequestHost {

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { checkedString, closedObject, requiredText } from '#config/schema-building-blocks.ts';
 import { fileTarget } from '#config/target-fields.ts';
-import { parsePath } from '#domain/editors/yaml-path-syntax.ts';
+import { parsePath } from '#domain/editors/yaml/path-syntax.ts';
 
 const container = requiredText.meta({ description: 'Container name.', examples: ['web'] });
 const dottedPath = checkedString(

@@ -6,7 +6,7 @@
  * lands on, which resource holds a container) is left to run time.
  */
 import { isRecord } from '#config/issue-list.ts';
-import { formatPath, type PathSegment, parsePath } from '#domain/editors/yaml-path-syntax.ts';
+import { formatPath, type PathSegment, parsePath } from '#domain/editors/yaml/path-syntax.ts';
 
 type Path = readonly PathSegment[];
 

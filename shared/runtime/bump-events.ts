@@ -1,9 +1,9 @@
-import type { ApplyDeps } from '#app/apply-image.ts';
-import type { BumpAction } from '#app/bump-result.ts';
 import { applyImageEvents, type EventOutcome } from '#app/image-bump/apply-events.ts';
-import type { MirrorAction } from '#app/mirror-result.ts';
-import type { MirrorDeps } from '#app/mirror-sync.ts';
-import { syncAfterCommits } from '#app/sync-after-commit.ts';
+import type { ApplyDeps } from '#app/image-bump/apply-image.ts';
+import type { BumpAction } from '#app/image-bump/result.ts';
+import type { MirrorDeps } from '#app/mirror/mirror-sync.ts';
+import type { MirrorAction } from '#app/mirror/result.ts';
+import { syncAfterCommits } from '#app/mirror/sync-after-commit.ts';
 import { type ImageEvent, parseImageEvent } from '#parsers/image-event.ts';
 import { fifoBatchItemFailures, messageEvent, queuedMessages } from '#parsers/sqs-batch.ts';
 import { classifyError } from './classify-error.ts';

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { ConfigLoader } from '#adapters/aws/ssm-config-loader.ts';
 import type { MirrorHosts } from '#adapters/git-hosts.ts';
-import type { AlertSink } from '#app/alert-sink.ts';
-import type { ApplyDeps } from '#app/apply-image.ts';
-import type { ConfigLoader } from '#config/load-ssm.ts';
+import type { ApplyDeps } from '#app/image-bump/apply-image.ts';
+import type { AlertSink } from '#app/ports/alert-sink.ts';
 import type { Config } from '#config/types.ts';
 import { envFlag } from './env.ts';
 import type { EventContext } from './handle-event.ts';
@@ -37,7 +37,7 @@ export function createCore(name: string, env: NodeJS.ProcessEnv): Core {
   const logger = new Logger({ serviceName: 'flowkeeper' });
   const alerts = lazyAlertSink(env, logger);
   const loader = lazily<ConfigLoader>(async () =>
-    (await import('#config/load-ssm.ts')).configLoaderFromEnv(env),
+    (await import('#adapters/aws/ssm-config-loader.ts')).configLoaderFromEnv(env),
   );
   let hosts: { config: Config; hostFor: ApplyDeps['hostFor']; mirrors: MirrorHosts } | undefined;
   return {
@@ -64,7 +64,7 @@ export function eventContext(core: Core): EventContext {
 /** SNS when the stack names a topic (ALERT_TOPIC_ARN), else warnings in the log (local runs). */
 function lazyAlertSink(env: NodeJS.ProcessEnv, logger: Logger): AlertSink {
   const sink = lazily(async (): Promise<AlertSink> => {
-    const { createLogAlertSink, createSnsAlertSink } = await import('#adapters/sns-alert-sink.ts');
+    const { createLogAlertSink, createSnsAlertSink } = await import('#adapters/aws/sns-alert-sink.ts');
     return env.ALERT_TOPIC_ARN
       ? createSnsAlertSink({ topicArn: env.ALERT_TOPIC_ARN })
       : createLogAlertSink((line) => logger.warn(line));

@@ -1,7 +1,7 @@
-import type { ApplyDeps } from '#app/apply-image.ts';
-import type { ImageRegistry } from '#app/image-registry.ts';
-import type { MirrorDeps } from '#app/mirror-sync.ts';
-import type { ParameterStore } from '#app/parameter-store.ts';
+import type { ApplyDeps } from '#app/image-bump/apply-image.ts';
+import type { MirrorDeps } from '#app/mirror/mirror-sync.ts';
+import type { ImageRegistry } from '#app/ports/image-registry.ts';
+import type { ParameterStore } from '#app/ports/parameter-store.ts';
 import { createCore, eventContext, lazily } from './container-core.ts';
 import type { EventContext } from './handle-event.ts';
 import { mirrorDeps } from './mirror-container.ts';
@@ -47,7 +47,7 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
 /** SSM parameters (`ssm` targets), created when the first one is read. */
 function lazyParameterStore(): ParameterStore {
   const store = lazily(async () =>
-    (await import('#adapters/ssm-parameter-store.ts')).createSsmParameterStore(),
+    (await import('#adapters/aws/ssm-parameter-store.ts')).createSsmParameterStore(),
   );
   return {
     get: async (parameterName) => (await store()).get(parameterName),
@@ -57,7 +57,7 @@ function lazyParameterStore(): ParameterStore {
 
 /** ECR, created when the first image is looked up. */
 function lazyRegistry(): ImageRegistry {
-  const registry = lazily(async () => (await import('#adapters/ecr-registry.ts')).createEcrRegistry());
+  const registry = lazily(async () => (await import('#adapters/aws/ecr-registry.ts')).createEcrRegistry());
   return {
     describeImage: async (repository, ref) => (await registry()).describeImage(repository, ref),
     listImages: async (repository) => (await registry()).listImages(repository),

@@ -1,5 +1,5 @@
-import type { BuildStarter } from '#app/build-starter.ts';
-import type { FlowDeps } from '#app/flow-deps.ts';
+import type { FlowDeps } from '#app/branch-flow/deps.ts';
+import type { BuildStarter } from '#app/ports/build-starter.ts';
 import type { Config } from '#config/types.ts';
 import { createCore, eventContext, lazily } from './container-core.ts';
 import type { EventContext } from './handle-event.ts';
@@ -48,7 +48,7 @@ export function createFlowContainer(name: string, env: NodeJS.ProcessEnv = proce
 /** CodeBuild, created (and its client imported) when the first validation build starts. */
 function lazyBuildStarter(): BuildStarter {
   const starter = lazily(async () =>
-    (await import('#adapters/codebuild-build-starter.ts')).createCodeBuildStarter(),
+    (await import('#adapters/aws/codebuild-build-starter.ts')).createCodeBuildStarter(),
   );
   return { startBuild: async (request) => (await starter()).startBuild(request) };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AlertSink } from '#app/alert-sink.ts';
+import type { AlertSink } from '#app/ports/alert-sink.ts';
 import { classifyError, isAwsAccessError } from './classify-error.ts';
 
 export interface FailedResult {

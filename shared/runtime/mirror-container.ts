@@ -1,4 +1,4 @@
-import type { MirrorDeps } from '#app/mirror-sync.ts';
+import type { MirrorDeps } from '#app/mirror/mirror-sync.ts';
 import { type Core, createCore, eventContext } from './container-core.ts';
 import type { EventContext } from './handle-event.ts';
 
@@ -17,7 +17,7 @@ export async function mirrorDeps(core: Core): Promise<MirrorDeps> {
   const config = await core.config();
   const [{ mirrors }, { createPowertoolsMetrics }] = await Promise.all([
     core.gitHosts(config),
-    import('#adapters/powertools-metrics.ts'),
+    import('#adapters/aws/powertools-metrics.ts'),
   ]);
   return {
     config,

@@ -14,12 +14,12 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { createSsmConfigLoader } from '#config/load-ssm.ts';
+import { createSsmConfigLoader } from '#adapters/aws/ssm-config-loader.ts';
 import { type Emulators, GITLAB_EMULATOR_TOKEN, startEmulators } from '#test/emulators.ts';
 
 const exec = promisify(execFile);
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('../../scripts/emulators.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../support/emulators-cli.ts', import.meta.url));
 
 const portOf = (endpoint: string): number => Number(new URL(endpoint).port);
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git } from '#adapters/git-cli.ts';
+import { git } from '#adapters/local/git-cli.ts';
 import { runCli } from '#test/cli.ts';
 import { createExampleRepository, type ExampleRepository } from '../../cli/example-repo.ts';
 import { fromRoot } from '../../cli/paths.ts';

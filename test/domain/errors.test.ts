@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GitLabApiError } from '#adapters/gitlab-api.ts';
-import { TokenSourceError } from '#adapters/gitlab-token.ts';
-import { ParameterStoreError } from '#adapters/ssm-parameter-store.ts';
-import { BuildStartError } from '#app/build-starter.ts';
-import { GitHostError } from '#app/git-host.ts';
-import { RegistryError } from '#app/image-registry.ts';
+import { ParameterStoreError } from '#adapters/aws/ssm-parameter-store.ts';
+import { GitLabApiError } from '#adapters/gitlab/api.ts';
+import { TokenSourceError } from '#adapters/gitlab/token.ts';
+import { BuildStartError } from '#app/ports/build-starter.ts';
+import { GitHostError } from '#app/ports/git-host.ts';
+import { RegistryError } from '#app/ports/image-registry.ts';
 import {
   ConfigError,
   EventError,
@@ -19,9 +19,9 @@ import {
   TransientError,
 } from '#domain/errors.ts';
 import { classifyError } from '#runtime/classify-error.ts';
-import { EventPatternError } from '#runtime/event-pattern.ts';
 import { InputError } from '../../cli/invoke.ts';
 import { UsageError } from '../../cli/usage.ts';
+import { EventPatternError } from '../../tooling/event-pattern.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyImage } from '#app/apply-image.ts';
-import type { ParameterStore } from '#app/parameter-store.ts';
+import { applyImage } from '#app/image-bump/apply-image.ts';
+import type { ParameterStore } from '#app/ports/parameter-store.ts';
 import { parseConfig } from '#config/schema.ts';
 import { reservedParameterProblem, reservedParameters } from '#domain/reserved-parameters.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BumpResult } from '#app/bump-result.ts';
+import type { BumpResult } from '#app/image-bump/result.ts';
 import { actionsOf, commitActions, createCommitStats, invokeSpread, resultOf } from './support/deliver.ts';
 import { exampleManifests, releaseTags, releaseTargets, sampleEvent } from './support/example.ts';
 import { commitsSince, fileAt, headOf } from './support/git.ts';

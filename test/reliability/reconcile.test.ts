@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReconcileResult } from '#app/reconcile.ts';
+import type { ReconcileResult } from '#app/reconcile/reconcile.ts';
 import { seedEcrImage } from '#test/ecr-seed.ts';
 import { invokeSpread, resultOf } from './support/deliver.ts';
 import { exampleManifests, releaseTags, releaseTargets, sampleEvent } from './support/example.ts';

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import type { AlertSink } from '#app/alert-sink.ts';
+import type { AlertSink } from '#app/ports/alert-sink.ts';
 import { classifyError } from '#runtime/classify-error.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 

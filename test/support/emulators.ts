@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parseDocument } from 'yaml';
-import { createSsmParameterStore } from '#adapters/ssm-parameter-store.ts';
+import { createSsmParameterStore } from '#adapters/aws/ssm-parameter-store.ts';
 import { type CodeBuildEmulator, startCodeBuildEmulator } from '../emulators/codebuild/server.ts';
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
 import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';

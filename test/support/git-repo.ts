@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { git } from '#adapters/git-cli.ts';
+import { git } from '#adapters/local/git-cli.ts';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Test',

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFunction, esbuildOptions, handlerFilePath } from '../../scripts/build.ts';
-import { listFunctions, loadTemplate, type SamFunction } from '../../scripts/sam-template.ts';
+import { buildFunction, esbuildOptions, handlerFilePath } from '../../tooling/build.ts';
+import { listFunctions, loadTemplate, type SamFunction } from '../../tooling/sam-template.ts';
 
 const imageBump = listFunctions(loadTemplate()).find((fn) => fn.logicalId === 'ImageBumpFunction');
 if (!imageBump) throw new Error('template.yaml has no ImageBumpFunction');
@@ -197,22 +197,36 @@ describe('buildFunction', () => {
   /** The adapters each function's container names, each loaded as a chunk of its own on first use. */
   const ADAPTERS: Record<string, string[]> = {
     ImageBumpFunction: [
-      'ecr-registry',
+      'aws/ecr-registry',
+      'aws/powertools-metrics',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'aws/ssm-parameter-store',
       'git-hosts',
-      'powertools-metrics',
-      'sns-alert-sink',
-      'ssm-parameter-store',
     ],
     ReconcileFunction: [
-      'ecr-registry',
+      'aws/ecr-registry',
+      'aws/powertools-metrics',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'aws/ssm-parameter-store',
       'git-hosts',
-      'powertools-metrics',
-      'sns-alert-sink',
-      'ssm-parameter-store',
     ],
-    BranchFlowFunction: ['codebuild-build-starter', 'git-hosts', 'pull-request-hosts', 'sns-alert-sink'],
-    BuildReportFunction: ['codebuild-build-starter', 'git-hosts', 'pull-request-hosts', 'sns-alert-sink'],
-    MirrorSyncFunction: ['git-hosts', 'powertools-metrics', 'sns-alert-sink'],
+    BranchFlowFunction: [
+      'aws/codebuild-build-starter',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+      'pull-request-hosts',
+    ],
+    BuildReportFunction: [
+      'aws/codebuild-build-starter',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+      'pull-request-hosts',
+    ],
+    MirrorSyncFunction: ['aws/powertools-metrics', 'aws/sns-alert-sink', 'aws/ssm-config-loader', 'git-hosts'],
   };
 
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(
@@ -234,7 +248,7 @@ describe('buildFunction', () => {
       const inputs = [...loaded].flatMap((path) => Object.keys(outputs[path]?.inputs ?? {}));
       expect(inputs).toContain(entry);
       expect(inputs.filter((input) => /node_modules\/(@aws-sdk|@smithy|zod)\//.test(input))).toEqual([]);
-      expect(inputs).not.toContain('shared/config/load-ssm.ts');
+      expect(inputs).not.toContain('shared/adapters/aws/ssm-config-loader.ts');
       const adapters = Object.values(outputs)
         .map((output) => output.entryPoint)
         .filter((module): module is string => module?.startsWith('shared/adapters/') === true)

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { matchesPattern } from '#runtime/event-pattern.ts';
-import { isObject, listFunctions, loadTemplate, PROJECT_ROOT } from '../../scripts/sam-template.ts';
+import { matchesPattern } from '../../tooling/event-pattern.ts';
+import { isObject, listFunctions, loadTemplate, PROJECT_ROOT } from '../../tooling/sam-template.ts';
 
 interface CatalogEntry {
   function: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isObject, loadTemplate, parseTemplate, type SamTemplate } from '../../scripts/sam-template.ts';
+import { isObject, loadTemplate, parseTemplate, type SamTemplate } from '../../tooling/sam-template.ts';
 
 /**
  * Least privilege, checked on the template as written: no statement of a function's Policies, of a role

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JavaScript templates
 import { describe, expect, it } from 'vitest';
-import { matchesPattern } from '#runtime/event-pattern.ts';
+import { matchesPattern } from '../../tooling/event-pattern.ts';
 import {
   evaluateCondition,
   handlerEntryPoint,
@@ -11,7 +11,7 @@ import {
   parseTemplate,
   resolveWithDefaults,
   type SamTemplate,
-} from '../../scripts/sam-template.ts';
+} from '../../tooling/sam-template.ts';
 
 const SHORT_FORMS = `
 Resources:

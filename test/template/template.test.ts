@@ -10,7 +10,7 @@ import {
   loadTemplate,
   PROJECT_ROOT,
   type TemplateObject,
-} from '../../scripts/sam-template.ts';
+} from '../../tooling/sam-template.ts';
 
 const template = loadTemplate();
 const functions = listFunctions(template);

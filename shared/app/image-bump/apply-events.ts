@@ -1,11 +1,11 @@
 import { isPermanentError } from '#domain/errors.ts';
 import { isFileTarget, type ParameterTarget } from '#domain/targets.ts';
 import type { ImageEvent } from '#parsers/image-event.ts';
-import { type ApplyDeps, applyParameter, gateTargets, pushTimesFor } from '../apply-image.ts';
-import { resolveScan } from '../apply-scan.ts';
-import { type BranchEntry, type BranchGroup, bumpBranchEntries, type EntryOutcome } from '../bump-branch.ts';
-import { type Resolution, resolvePush } from '../bump-image.ts';
-import type { BumpAction } from '../bump-result.ts';
+import { type ApplyDeps, applyParameter, gateTargets, pushTimesFor } from './apply-image.ts';
+import { resolveScan } from './apply-scan.ts';
+import { type BranchEntry, type BranchGroup, bumpBranchEntries, type EntryOutcome } from './bump-branch.ts';
+import { type Resolution, resolvePush } from './bump-image.ts';
+import type { BumpAction } from './result.ts';
 
 /** What one event came to: its actions, and the error that stopped part of it, if any. */
 export interface EventOutcome {

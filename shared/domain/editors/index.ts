@@ -1,12 +1,12 @@
 import type { EditSpec, FileTarget, TargetKind } from '../targets.ts';
 import type { CurrentImage, DesiredImage, EditOutcome, ManifestEditor } from './editor.ts';
-import { helmEditor } from './helm.ts';
-import { imageDefinitionsEditor } from './imagedefinitions.ts';
-import { imageDetailEditor } from './imagedetail.ts';
-import { kubernetesEditor } from './kubernetes.ts';
-import { kustomizeEditor } from './kustomize.ts';
-import { taskDefinitionEditor } from './taskdefinition.ts';
-import { yamlPathEditor } from './yaml-path.ts';
+import { helmEditor } from './kinds/helm.ts';
+import { imageDefinitionsEditor } from './kinds/imagedefinitions.ts';
+import { imageDetailEditor } from './kinds/imagedetail.ts';
+import { kubernetesEditor } from './kinds/kubernetes.ts';
+import { kustomizeEditor } from './kinds/kustomize.ts';
+import { taskDefinitionEditor } from './kinds/taskdefinition.ts';
+import { yamlPathEditor } from './yaml/path.ts';
 
 type Registry = { [K in TargetKind]: ManifestEditor<K> };
 

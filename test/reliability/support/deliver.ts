@@ -1,4 +1,4 @@
-import type { BumpAction, BumpResult, CommitAction } from '#app/bump-result.ts';
+import type { BumpAction, BumpResult, CommitAction } from '#app/image-bump/result.ts';
 import type { FailedResult } from '#runtime/handle-event.ts';
 import { type FunctionBundle, invokeBundle, type Outcome } from '#test/function-process/index.ts';
 import type { CallRecord } from '../../emulators/codecommit/server.ts';

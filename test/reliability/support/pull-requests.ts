@@ -10,7 +10,7 @@ import {
   ListPullRequestsCommand,
   MergePullRequestByFastForwardCommand,
 } from '@aws-sdk/client-codecommit';
-import type { FlowAction, FlowResult } from '#app/flow-result.ts';
+import type { FlowAction, FlowResult } from '#app/branch-flow/result.ts';
 import type { PullRequestFields } from '#test/codecommit-events.ts';
 import type { Outcome } from '#test/function-process/index.ts';
 import type { Stack } from './stack.ts';

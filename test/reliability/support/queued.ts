@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { BumpResult } from '#app/bump-result.ts';
+import type { BumpResult } from '#app/image-bump/result.ts';
 import type { FailedResult } from '#runtime/handle-event.ts';
 import { createFifoEventSource, type DrainReport } from '#test/fifo-event-source.ts';
 import { startWarmContainer } from '#test/function-process/warm.ts';

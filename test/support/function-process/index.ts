@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFunction, type FunctionBuild } from '../../../scripts/build.ts';
-import { handlerExport, listFunctions, loadTemplate } from '../../../scripts/sam-template.ts';
+import { buildFunction, type FunctionBuild } from '../../../tooling/build.ts';
+import { handlerExport, listFunctions, loadTemplate } from '../../../tooling/sam-template.ts';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 

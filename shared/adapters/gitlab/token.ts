@@ -1,0 +1,125 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { TokenSource } from '#config/types.ts';
+import { FlowkeeperError } from '#domain/errors.ts';
+import type { TokenSupplier } from './api.ts';
+
+/** Clients the token is read with; shared default clients (SDK chain for region and endpoint) otherwise. */
+export interface TokenClients {
+  ssm?: SSMClient;
+  secretsManager?: SecretsManagerClient;
+  /** Region of the default clients. */
+  region?: string;
+}
+
+/** A token source that is missing or holds no usable token; permanent until the setup is fixed. */
+export class TokenSourceError extends FlowkeeperError {
+  override name = 'TokenSourceError';
+}
+
+/** `SSM parameter /flowkeeper/gitlab-token`, for messages; never the value. */
+export const describeTokenSource = (source: TokenSource): string =>
+  'ssm' in source ? `SSM parameter ${source.ssm}` : `Secrets Manager secret ${source.secretsManager}`;
+
+const defaultSsm = new Map<string, SSMClient>();
+const defaultSecretsManager = new Map<string, SecretsManagerClient>();
+
+function sharedClient<C>(clients: Map<string, C>, region: string | undefined, create: () => C): C {
+  const key = region ?? '';
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = create();
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** Tokens by client and source, for the container's life; only successful reads are kept. */
+const cache = new WeakMap<object, Map<string, Promise<string>>>();
+
+const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
+
+async function readSsm(client: SSMClient, name: string): Promise<string | undefined> {
+  try {
+    const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    return Parameter?.Value;
+  } catch (error) {
+    if (errorName(error) === 'ParameterNotFound') {
+      throw new TokenSourceError(`the GitLab token SSM parameter ${name} does not exist`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function readSecret(client: SecretsManagerClient, secretId: string): Promise<string | undefined> {
+  try {
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    return SecretString;
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') {
+      throw new TokenSourceError(
+        `the GitLab token Secrets Manager secret ${secretId} does not exist (or has no current value)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+interface Reader {
+  /** The client, which keys the cache (a test's client never shares a default client's tokens). */
+  client: object;
+  fetch(): Promise<string | undefined>;
+}
+
+function ssmReader(name: string, clients: TokenClients): Reader {
+  const { region } = clients;
+  const client =
+    clients.ssm ??
+    sharedClient(defaultSsm, region, () => new SSMClient(region === undefined ? {} : { region }));
+  return { client, fetch: () => readSsm(client, name) };
+}
+
+function secretReader(secretId: string, clients: TokenClients): Reader {
+  const { region } = clients;
+  const client =
+    clients.secretsManager ??
+    sharedClient(
+      defaultSecretsManager,
+      region,
+      () => new SecretsManagerClient(region === undefined ? {} : { region }),
+    );
+  return { client, fetch: () => readSecret(client, secretId) };
+}
+
+/**
+ * Reads the GitLab access token from its source once per container: an SSM parameter (decrypted)
+ * or a Secrets Manager secret's string value, surrounding whitespace removed. A failed read is not
+ * cached, so a token created after a failure is picked up by the next call; `fresh` reads it again
+ * (after GitLab refused the cached one, which may have been rotated).
+ */
+export function tokenProvider(source: TokenSource, clients: TokenClients = {}): TokenSupplier {
+  const description = describeTokenSource(source);
+  const read =
+    'ssm' in source ? ssmReader(source.ssm, clients) : secretReader(source.secretsManager, clients);
+
+  return (options = {}) => {
+    let tokens = cache.get(read.client);
+    if (tokens === undefined) {
+      tokens = new Map();
+      cache.set(read.client, tokens);
+    }
+    const cached = tokens.get(description);
+    if (cached !== undefined && !options.fresh) return cached;
+    const pending = read.fetch().then((value) => {
+      const token = value?.trim() ?? '';
+      if (token === '') throw new TokenSourceError(`the GitLab token in ${description} is empty`);
+      return token;
+    });
+    tokens.set(description, pending);
+    pending.catch(() => {
+      if (tokens.get(description) === pending) tokens.delete(description);
+    });
+    return pending;
+  };
+}

@@ -1,0 +1,222 @@
+import { createTwoFilesPatch } from 'diff';
+import type { Config, ImageRule } from '#config/types.ts';
+import { batchCommitMessage } from '#domain/commit-message.ts';
+import { ManifestError, TransientError } from '#domain/errors.ts';
+import { type ChangeRecord, currentTags, type PushedImage, planBranch } from '#domain/plan-branch.ts';
+import type { FileTarget } from '#domain/targets.ts';
+import type { GitHost } from '../ports/git-host.ts';
+import type { PushTimeLookup } from './push-times.ts';
+import type { BumpAction } from './result.ts';
+
+export interface BranchGroup {
+  repository: string;
+  branch: string;
+  targets: FileTarget[];
+}
+
+/** One image's share of a branch: its targets there, and how its tags are ordered. */
+export interface BranchEntry {
+  rule: ImageRule;
+  image: PushedImage;
+  eventId: string;
+  pushTimes: PushTimeLookup;
+  targets: FileTarget[];
+}
+
+export interface BranchContext {
+  config: Config;
+  rule: ImageRule;
+  image: PushedImage;
+  eventId: string;
+  pushTimes: PushTimeLookup;
+  dryRun: boolean;
+  /** Waits between compare-and-swap attempts; injectable so tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface BatchBranchContext {
+  config: Config;
+  dryRun: boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What one entry of a branch came to: its actions, or the permanent error that rejected it alone. */
+export interface EntryOutcome {
+  entry: BranchEntry;
+  actions: BumpAction[];
+  rejected?: Error;
+}
+
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_CAP_MS = 2_000;
+
+/**
+ * Full-jitter exponential backoff before re-planning after a conflict: writers racing for one
+ * branch spread out instead of re-reading in lockstep, which keeps a burst near one commit each.
+ */
+export function conflictBackoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function groupByBranch(targets: FileTarget[]): BranchGroup[] {
+  const groups = new Map<string, BranchGroup>();
+  for (const target of targets) {
+    const key = JSON.stringify([target.repository, target.branch]);
+    let group = groups.get(key);
+    if (!group) {
+      group = { repository: target.repository, branch: target.branch, targets: [] };
+      groups.set(key, group);
+    }
+    group.targets.push(target);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Read, plan and commit one branch as a compare-and-swap on the commit that was read; when the
+ * branch moved meanwhile, read and plan again, up to `commit.maxAttempts`.
+ */
+export async function bumpBranch(
+  host: GitHost,
+  group: BranchGroup,
+  context: BranchContext,
+): Promise<BumpAction[]> {
+  const { rule, image, eventId, pushTimes } = context;
+  const [outcome] = await bumpBranchEntries(
+    host,
+    group,
+    [{ rule, image, eventId, pushTimes, targets: group.targets }],
+    context,
+  );
+  if (outcome?.rejected) throw outcome.rejected;
+  return outcome?.actions ?? [];
+}
+
+/**
+ * Several images' targets on one branch, planned together on a single read and landed in one
+ * commit whose message lists every change and every event. Each entry is planned on the content
+ * the entries before it left, each value by its own rule's tag policy, so the order of the entries
+ * never lets an older image win. An entry whose manifest is broken is rejected alone (its error
+ * returned, nothing of it written); the others still land.
+ */
+export async function bumpBranchEntries(
+  host: GitHost,
+  group: BranchGroup,
+  entries: BranchEntry[],
+  context: BatchBranchContext,
+): Promise<EntryOutcome[]> {
+  const { repository, branch } = group;
+  const { config } = context;
+  const maxAttempts = config.commit.maxAttempts;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const { files, headCommit } = await readFiles(host, branch, group.targets);
+    const working = new Map(files);
+    const planned: { outcome: EntryOutcome; changes: ChangeRecord[] }[] = [];
+    for (const entry of entries) {
+      const outcome: EntryOutcome = { entry, actions: [] };
+      const entryPlan: { outcome: EntryOutcome; changes: ChangeRecord[] } = { outcome, changes: [] };
+      planned.push(entryPlan);
+      try {
+        const pushTimes = await entry.pushTimes.resolve(currentTags(entry.targets, working));
+        const plan = planBranch({
+          policy: entry.rule.tags,
+          digest: entry.rule.digest,
+          targets: entry.targets,
+          files: working,
+          image: entry.image,
+          ...(pushTimes ? { pushTimes } : {}),
+        });
+        for (const [path, content] of plan.files) working.set(path, content);
+        outcome.actions.push(
+          ...plan.skips.map((s): BumpAction => ({ type: 'skip', repository, branch, ...s })),
+        );
+        entryPlan.changes = plan.changes;
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        outcome.rejected = error;
+      }
+    }
+    const changed = planned.filter((p) => p.changes.length > 0);
+    if (changed.length === 0) return planned.map((p) => p.outcome);
+
+    const finalFiles = new Map([...working].filter(([path, content]) => files.get(path) !== content));
+    if (context.dryRun) {
+      const diff = unifiedDiff(files, finalFiles);
+      for (const p of changed) {
+        p.outcome.actions.unshift({
+          type: 'dry-run',
+          repository,
+          branch,
+          parentCommitId: headCommit,
+          changes: p.changes,
+          diff,
+        });
+      }
+      return planned.map((p) => p.outcome);
+    }
+    const outcome = await host.commit({
+      branch,
+      parentCommitId: headCommit,
+      changes: [...finalFiles].map(([path, content]) => ({ path, content })),
+      message: batchCommitMessage(
+        branch,
+        changed.map((p) => ({
+          image: p.outcome.entry.image,
+          eventId: p.outcome.entry.eventId,
+          changes: p.changes,
+        })),
+      ),
+      author: config.commit.author,
+      clientToken: changed.map((p) => p.outcome.entry.eventId).join(','),
+    });
+    if (outcome.status === 'committed') {
+      for (const p of changed) {
+        p.outcome.actions.unshift({
+          type: 'commit',
+          repository,
+          branch,
+          commitId: outcome.commitId,
+          parentCommitId: headCommit,
+          attempts: attempt,
+          changes: p.changes,
+        });
+      }
+      return planned.map((p) => p.outcome);
+    }
+    if (outcome.status === 'unchanged') {
+      const reason = `${host.description} reports no change on ${branch}`;
+      return planned.map((p) => ({ ...p.outcome, actions: [{ type: 'skip', repository, branch, reason }] }));
+    }
+    if (attempt < maxAttempts) await (context.sleep ?? defaultSleep)(conflictBackoffMs(attempt));
+  }
+  throw new TransientError(
+    `branch ${branch} of ${host.description} kept moving: gave up after ${maxAttempts} compare-and-swap attempts`,
+  );
+}
+
+/** Reads in flight at once after the first, which fixes the commit every other file is read at. */
+const READ_CONCURRENCY = 10;
+
+/** Read every file once, all at the commit the first read found at the branch head. */
+async function readFiles(host: GitHost, branch: string, targets: FileTarget[]) {
+  const [first, ...rest] = [...new Set(targets.map((t) => t.file))];
+  if (first === undefined) throw new Error('a branch group always has at least one target');
+  const head = await host.readFile(branch, first);
+  const files = new Map<string, string>([[first, head.content]]);
+  for (let i = 0; i < rest.length; i += READ_CONCURRENCY) {
+    const slice = rest.slice(i, i + READ_CONCURRENCY);
+    const reads = await Promise.all(slice.map((file) => host.readFile(branch, file, head.commitId)));
+    for (const [index, file] of slice.entries()) files.set(file, reads[index]?.content ?? '');
+  }
+  return { files, headCommit: head.commitId };
+}
+
+function unifiedDiff(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string {
+  return [...after]
+    .map(([path, after]) =>
+      createTwoFilesPatch(`a/${path}`, `b/${path}`, before.get(path) ?? '', after, '', ''),
+    )
+    .join('');
+}
