@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PermanentError } from '#domain/errors.ts';
+import { routeEvent } from '../tooling/event-router.ts';
 import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { fromRoot } from './paths.ts';
 import { UsageError } from './usage.ts';
@@ -34,6 +35,25 @@ export async function invokeFunction(request: InvokeRequest): Promise<Invocation
   const event = await readEvent(request.eventFile);
   const result = await handler(event, lambdaContext(request.logicalId));
   return { event, result };
+}
+
+/**
+ * The function whose rules in template.yaml deliver the event in `eventFile`, for `invoke` without
+ * a logical id. An event that reaches no function, or several (a push reaches branch flow and
+ * mirror sync alike), is a usage error naming the candidates.
+ */
+export async function functionForEvent(eventFile: string): Promise<string> {
+  const event = await readEvent(eventFile);
+  const matched = routeEvent(listFunctions(loadTemplate()), event).map((fn) => fn.logicalId);
+  if (matched.length === 1 && matched[0]) return matched[0];
+  if (matched.length === 0) {
+    throw new UsageError(
+      `no rule in template.yaml delivers the event in ${eventFile}; name the function: flowkeeper invoke <LogicalId> --event ${eventFile}`,
+    );
+  }
+  throw new UsageError(
+    `the event in ${eventFile} reaches ${matched.join(' and ')}; name one: flowkeeper invoke ${matched[0]} --event ${eventFile}`,
+  );
 }
 
 function configureEnvironment(request: InvokeRequest): void {

@@ -5,7 +5,7 @@ import { ConfigError, FlowkeeperError } from '#domain/errors.ts';
 import { listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { runDemo } from './demo.ts';
 import { createExampleRepository } from './example-repo.ts';
-import { InputError, invokeFunction } from './invoke.ts';
+import { functionForEvent, InputError, invokeFunction } from './invoke.ts';
 import { fromRoot } from './paths.ts';
 import { renderResult } from './render.ts';
 import { collectStatus, loadStatusConfig, renderStatus } from './status.ts';
@@ -65,9 +65,9 @@ async function invoke(args: string[]): Promise<Exit> {
       verbose: { type: 'boolean', default: false },
     },
   });
-  const [logicalId, ...extra] = positionals;
-  if (!logicalId || extra.length > 0) throw new UsageError('invoke takes exactly one function logical id');
+  if (positionals.length > 1) throw new UsageError('invoke takes at most one function logical id');
   if (!values.event) throw new UsageError('invoke needs --event <file>');
+  const logicalId = positionals[0] ?? (await functionForEvent(values.event));
   let result: unknown;
   try {
     ({ result } = await invokeFunction({

@@ -2,8 +2,9 @@ import { PermanentError } from '#domain/errors.ts';
 export const USAGE = `Usage: flowkeeper <command> [options]
 
 Commands:
-  invoke <LogicalId> --event <file> [--config <file>] [--dry-run] [--json] [--verbose]
-        Run a function of template.yaml on an EventBridge event, as Lambda would.
+  invoke [<LogicalId>] --event <file> [--config <file>] [--dry-run] [--json] [--verbose]
+        Run a function of template.yaml on an EventBridge event, as Lambda would; without a
+        logical id, the function whose rule matches the event.
         --config   configuration file (default: FLOWKEEPER_CONFIG_FILE or FLOWKEEPER_CONFIG_PARAMETER)
         --dry-run  print the unified diff of what would be committed; write nothing
         --json     print the result object as JSON
@@ -23,9 +24,11 @@ Exit codes: 0 done (including skips and no-ops), 1 rejected input or failure, 2 
 
 /** `flowkeeper <command> --help`: the usage of that command alone. */
 export const COMMAND_USAGE: Record<string, string> = {
-  invoke: `Usage: flowkeeper invoke <LogicalId> --event <file> [--config <file>] [--dry-run] [--json] [--verbose]
+  invoke: `Usage: flowkeeper invoke [<LogicalId>] --event <file> [--config <file>] [--dry-run] [--json] [--verbose]
 
 Run a function of template.yaml on an event file, as Lambda would (same entry point and handler).
+Without <LogicalId>, the function is the one whose rule in template.yaml matches the event (the
+event-pattern matching EventBridge does); an event several functions receive needs the id.
 The event is an EventBridge event, or an SQS batch for ImageBumpFunction (events/sqs-image-events-batch.json).
   -e, --event <file>   the event to replay (events/ has one per rule)
   -c, --config <file>  configuration file (default: FLOWKEEPER_CONFIG_FILE or FLOWKEEPER_CONFIG_PARAMETER)

@@ -2,8 +2,9 @@ import { FlowkeeperError } from '#domain/errors.ts';
 import { isRecord } from '#domain/is-record.ts';
 
 /**
- * EventBridge content filtering, for checking sample events against the rules of the template and for
- * replaying events locally. Semantics follow the EventBridge event-pattern reference:
+ * EventBridge content filtering: the CLI's router (`flowkeeper invoke --event <file>` without a
+ * function runs the one whose rule matches, tooling/event-router.ts) and the check that every
+ * sample in events/ matches the rules it is catalogued for. Semantics follow the EventBridge event-pattern reference:
  * - every field of a pattern must match (AND); a field matches when any of its listed values matches (OR);
  * - a field whose event value is an array matches when any element matches;
  * - a nested pattern applied to an array of objects must be satisfied by one element as a whole: two

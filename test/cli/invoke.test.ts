@@ -144,3 +144,37 @@ images:
     expect(JSON.parse(run.stdout)).toHaveProperty('properties.images');
   });
 });
+
+describe('flowkeeper invoke without a logical id', () => {
+  it('runs the function whose rule matches the event', async () => {
+    const run = await runCli([
+      'invoke',
+      '--event',
+      event('ecr-push-semver.json'),
+      '--config',
+      example.config,
+      '--dry-run',
+    ]);
+    expect(run.code).toBe(0);
+    // ImageBumpFunction's answer: the stg targets of my-app (bumped by the tests above, or not).
+    expect(run.stdout).toMatch(/manifests\/stg base\/kustomization\.yaml/);
+  });
+
+  it('names the candidates when the event reaches several functions', async () => {
+    const run = await runCli([
+      'invoke',
+      '--event',
+      event('codecommit-push-direct.json'),
+      '--config',
+      example.config,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('reaches BranchFlowFunction and MirrorSyncFunction; name one');
+  });
+
+  it('says so when no rule delivers the event', async () => {
+    const run = await runCli(['invoke', '--event', event('ecr-delete.json'), '--config', example.config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no rule in template.yaml delivers the event');
+  });
+});
