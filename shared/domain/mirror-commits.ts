@@ -3,6 +3,7 @@
  * CodeCommit onto GitLab, the alert lines of such commits, the first-parent chain drift is dated
  * from, and time arithmetic.
  */
+import type { MirrorPair } from './mirror-pairs.ts';
 import { plainLine } from './untrusted-text.ts';
 
 export const ADOPTED_TRAILER = 'Flowkeeper-Adopted-From';
@@ -85,4 +86,34 @@ export function firstParentChain<Commit extends { id: string; parentIds: readonl
     cursor = commit.parentIds[0];
   }
   return chain;
+}
+
+/**
+ * The alert about commits only CodeCommit holds: where, which commits with their changes, and what
+ * happens next (adopted onto GitLab, merge by hand when GitLab moved too, or commit them to GitLab).
+ */
+export function foreignCommitsMessage(
+  pair: MirrorPair,
+  branch: string,
+  comparison: { state: string; missing: readonly unknown[]; forkPoint?: string },
+  described: readonly { commit: ForeignCommit; changes: readonly { path: string; deleted?: true }[] }[],
+  canAdopt: boolean,
+): string {
+  const lines = [
+    `CodeCommit repository ${pair.codecommitName}, branch ${plainLine(branch)}, holds commits that GitLab (${pair.settings.gitlab}) does not.`,
+    'The next push mirror update overwrites them (or fails, with "keep divergent refs").',
+    '',
+  ];
+  for (const { commit, changes } of described) lines.push(...foreignCommitLines(commit, changes));
+  lines.push('');
+  if (canAdopt) {
+    lines.push(`Flowkeeper replays them onto GitLab with a ${ADOPTED_TRAILER} trailer (adopt: true).`);
+  } else if (comparison.state === 'diverged') {
+    lines.push(
+      `GitLab has moved too (${comparison.missing.length} commit(s) since ${comparison.forkPoint?.slice(0, 12) ?? 'the fork'}): merge by hand; nothing was adopted.`,
+    );
+  } else {
+    lines.push('Commit them to GitLab (or set adopt: true on the mirror) before the next mirror update.');
+  }
+  return lines.join('\n');
 }

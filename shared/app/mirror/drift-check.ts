@@ -1,5 +1,6 @@
 import { globMatch } from '#domain/branch-globs.ts';
-import { allPairs, compareBranch, type MirrorDeps, type MirrorPair, mirrorAction } from './mirror-sync.ts';
+import { allPairs, type MirrorPair } from '#domain/mirror-pairs.ts';
+import { compareBranch, type MirrorDeps, mirrorAction } from './mirror-sync.ts';
 import type { MirrorAction, MirrorResult } from './result.ts';
 
 const GLOB = /\*/;

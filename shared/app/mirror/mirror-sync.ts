@@ -1,16 +1,14 @@
-import type { Config, MirrorConfig } from '#config/types.ts';
-import { globMatch } from '#domain/branch-globs.ts';
+import type { Config } from '#config/types.ts';
 import { TransientError } from '#domain/errors.ts';
 import {
-  ADOPTED_TRAILER,
   adoptedMessage,
   adoptedOrigin,
   adoptedOrigins,
   firstParentChain,
-  foreignCommitLines,
+  foreignCommitsMessage,
   secondsBetween,
 } from '#domain/mirror-commits.ts';
-import { plainLine } from '#domain/untrusted-text.ts';
+import type { MirrorPair } from '#domain/mirror-pairs.ts';
 import type { AlertSink } from '../ports/alert-sink.ts';
 import type { MetricsSink } from '../ports/metrics-sink.ts';
 import type { CommitDetails, FileChangeAfter, MirrorPrimary, MirrorReplica } from '../ports/mirror-hosts.ts';
@@ -29,35 +27,6 @@ export interface MirrorDeps {
   metrics?: MetricsSink;
   now: () => number;
   dryRun?: boolean;
-}
-
-export interface MirrorPair {
-  settings: MirrorConfig;
-  /** The CodeCommit repository name (not the key). */
-  codecommitName: string;
-}
-
-/** The mirror pairs whose CodeCommit side is `repositoryName` and that keep `branch` in sync. */
-export function pairsForBranch(config: Config, repositoryName: string, branch: string): MirrorPair[] {
-  return allPairs(config).filter(
-    (pair) =>
-      pair.codecommitName === repositoryName &&
-      pair.settings.branches.some((glob) => globMatch(glob, branch)),
-  );
-}
-
-export function allPairs(config: Config): MirrorPair[] {
-  return config.mirrors.flatMap((settings) => {
-    const repository = config.repositories[settings.codecommit];
-    return repository?.provider === 'codecommit' ? [{ settings, codecommitName: repository.name }] : [];
-  });
-}
-
-/** The pairs a commit by Flowkeeper on GitLab repository `key`, branch `branch` should be mirrored through. */
-export function pairsForPrimary(config: Config, key: string, branch: string): MirrorPair[] {
-  return allPairs(config).filter(
-    (pair) => pair.settings.gitlab === key && pair.settings.branches.some((glob) => globMatch(glob, branch)),
-  );
 }
 
 export interface Comparison {
@@ -251,30 +220,4 @@ async function alreadyAdopted(
   return new Set(
     foreign.filter((c) => origins.has(adoptedOrigin(pair.codecommitName, c.id))).map((c) => c.id),
   );
-}
-
-function foreignCommitsMessage(
-  pair: MirrorPair,
-  branch: string,
-  comparison: Comparison,
-  described: { commit: CommitDetails; changes: FileChangeAfter[] }[],
-  canAdopt: boolean,
-): string {
-  const lines = [
-    `CodeCommit repository ${pair.codecommitName}, branch ${plainLine(branch)}, holds commits that GitLab (${pair.settings.gitlab}) does not.`,
-    'The next push mirror update overwrites them (or fails, with "keep divergent refs").',
-    '',
-  ];
-  for (const { commit, changes } of described) lines.push(...foreignCommitLines(commit, changes));
-  lines.push('');
-  if (canAdopt) {
-    lines.push(`Flowkeeper replays them onto GitLab with a ${ADOPTED_TRAILER} trailer (adopt: true).`);
-  } else if (comparison.state === 'diverged') {
-    lines.push(
-      `GitLab has moved too (${comparison.missing.length} commit(s) since ${comparison.forkPoint?.slice(0, 12) ?? 'the fork'}): merge by hand; nothing was adopted.`,
-    );
-  } else {
-    lines.push('Commit them to GitLab (or set adopt: true on the mirror) before the next mirror update.');
-  }
-  return lines.join('\n');
 }

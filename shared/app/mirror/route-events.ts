@@ -1,5 +1,6 @@
+import { pairsForBranch } from '#domain/mirror-pairs.ts';
 import type { ReferenceEvent } from '#parsers/codecommit-reference.ts';
-import { type MirrorDeps, pairsForBranch, reconcileMirroredBranch } from './mirror-sync.ts';
+import { type MirrorDeps, reconcileMirroredBranch } from './mirror-sync.ts';
 import type { MirrorResult } from './result.ts';
 
 /** A branch of a CodeCommit repository moved: each mirror pair that keeps it is reconciled. */

@@ -1,6 +1,7 @@
+import { type MirrorPair, pairsForPrimary } from '#domain/mirror-pairs.ts';
 import type { BumpAction } from '../image-bump/result.ts';
 import type { Logger } from '../ports/logger.ts';
-import { type MirrorDeps, type MirrorPair, pairsForPrimary, triggerSync } from './mirror-sync.ts';
+import { type MirrorDeps, triggerSync } from './mirror-sync.ts';
 import type { MirrorAction } from './result.ts';
 
 /**
