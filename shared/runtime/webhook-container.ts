@@ -1,7 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { WebhookDeps } from '#app/gitlab-ingress/receive-webhook.ts';
 import type { WebhookTokenCheck } from '#app/ports/webhook-token.ts';
-import { lazily } from './container-core.ts';
+// Not from container-core.ts: its import()s of the configuration and git-host adapters would become
+// chunks of this function's bundle too.
+import { lazily } from './lazily.ts';
 
 /** Environment of the GitLab webhook ingress (set by template.yaml). */
 export const WEBHOOK_ENV = {

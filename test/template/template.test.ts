@@ -135,7 +135,7 @@ describe('template.yaml', () => {
   );
   const asyncFunctions = functions.map((fn) => fn.logicalId).filter((id) => !urlFunctions.has(id));
 
-  it('serves only the GitLab webhook through a Function URL, answering within GitLab\'s 10 s', () => {
+  it("serves only the GitLab webhook through a Function URL, answering within GitLab's 10 s", () => {
     expect([...urlFunctions]).toEqual(['GitLabWebhookFunction']);
     const properties = resources.GitLabWebhookFunction?.Properties ?? {};
     expect(properties.FunctionUrlConfig).toEqual({ AuthType: 'NONE', InvokeMode: 'BUFFERED' });
