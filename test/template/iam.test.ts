@@ -168,7 +168,7 @@ describe('IAM in template.yaml', () => {
     const policies = JSON.stringify(template.Resources.GitLabWebhookFunction?.Properties?.Policies);
     expect(policies).not.toContain('FunctionBasePolicy');
     expect(policies).not.toContain('GitLabTokenReadPolicy');
-    expect(policies).toContain(':event-bus/${GitLabEventBusName}');
+    expect(policies).toContain(`:event-bus/${'$'}{GitLabEventBusName}`);
   });
 
   it('trusts every role that commits as a pusher, so its own commits raise no direct-push alert', () => {
