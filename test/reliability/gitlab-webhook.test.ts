@@ -244,6 +244,37 @@ describe('GitLab merge-request webhooks into EventBridge', () => {
     await removeHook(hook);
   });
 
+  it('answers 500 when the bus refuses the event, so that GitLab delivers it again', async () => {
+    const bundle = await buildBundle('GitLabWebhookFunction', distDir);
+    const missingBus = await startWarmContainer(bundle, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: region,
+      FLOWKEEPER_WEBHOOK_TOKEN_PARAMETER: TOKEN_PARAMETER,
+      FLOWKEEPER_EVENT_BUS_NAME: 'no-such-bus',
+    });
+    try {
+      const delivery = gitlab.hookDeliveries[0];
+      if (delivery === undefined) throw new Error('no delivery to replay');
+      const request = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/',
+        rawQueryString: '',
+        headers: Object.fromEntries(Object.entries(delivery.headers).map(([k, v]) => [k.toLowerCase(), v])),
+        requestContext: { http: { method: 'POST', path: '/', sourceIp: '127.0.0.1' } },
+        body: delivery.body,
+        isBase64Encoded: false,
+      };
+      const outcome = await missingBus.invoke(request);
+      expect(outcome).toMatchObject({ ok: true, result: { statusCode: 500 } });
+      expect(await drainBus(1)).toEqual([]);
+    } finally {
+      await missingBus.stop();
+    }
+  });
+
   it('answers 400 with a short reason, and 202 for other hook kinds, putting nothing', async () => {
     const headers = { 'content-type': 'application/json', 'x-gitlab-token': WEBHOOK_TOKEN };
     const bad = await fetch(functionUrl.url, {
