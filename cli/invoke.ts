@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PermanentError } from '#domain/errors.ts';
+import { isRecord } from '#domain/is-record.ts';
 import { routeEvent } from '../tooling/event-router.ts';
 import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { fromRoot } from './paths.ts';
@@ -30,9 +31,16 @@ export interface Invocation {
  * point, same handler export, configuration from the same environment variables.
  */
 export async function invokeFunction(request: InvokeRequest): Promise<Invocation> {
-  configureEnvironment(request);
+  // The webhook's local token comes from the request, so its event is read before the handler loads.
+  let event: unknown;
+  if (request.logicalId === WEBHOOK_FUNCTION) {
+    event = await readEvent(request.eventFile);
+    configureWebhookEnvironment(request, event);
+  } else {
+    configureEnvironment(request);
+  }
   const handler = await loadHandler(request.logicalId);
-  const event = await readEvent(request.eventFile);
+  if (request.logicalId !== WEBHOOK_FUNCTION) event = await readEvent(request.eventFile);
   const result = await handler(event, lambdaContext(request.logicalId));
   return { event, result };
 }
@@ -69,6 +77,31 @@ function configureEnvironment(request: InvokeRequest): void {
   process.env.POWERTOOLS_LOG_LEVEL = request.verbose ? 'DEBUG' : 'SILENT';
   // Metrics are EMF lines on stdout, which would garble the rendered (or --json) result.
   process.env.POWERTOOLS_METRICS_DISABLED = request.verbose ? 'false' : 'true';
+}
+
+/** The GitLab webhook ingress reads no configuration: a token source and a bus, from the environment. */
+const WEBHOOK_FUNCTION = 'GitLabWebhookFunction';
+const WEBHOOK_TOKEN_SOURCES = [
+  'FLOWKEEPER_WEBHOOK_TOKEN_PARAMETER',
+  'FLOWKEEPER_WEBHOOK_TOKEN_SECRET',
+  'FLOWKEEPER_WEBHOOK_TOKEN',
+];
+
+/**
+ * A local replay of a webhook request: with no token source in the environment, the token the
+ * request carries is the expected one (said on stderr), so a sample replays as an accepted delivery;
+ * with no FLOWKEEPER_EVENT_BUS_NAME, the event is printed, not put.
+ */
+function configureWebhookEnvironment(request: InvokeRequest, event: unknown): void {
+  process.env.POWERTOOLS_LOG_LEVEL = request.verbose ? 'DEBUG' : 'SILENT';
+  if (WEBHOOK_TOKEN_SOURCES.some((name) => process.env[name])) return;
+  const headers = isRecord(event) && isRecord(event.headers) ? event.headers : {};
+  const token = Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-gitlab-token')?.[1];
+  if (typeof token !== 'string' || token === '') return;
+  process.env.FLOWKEEPER_WEBHOOK_TOKEN = token;
+  process.stderr.write(
+    'flowkeeper: no webhook token configured (FLOWKEEPER_WEBHOOK_TOKEN_PARAMETER, FLOWKEEPER_WEBHOOK_TOKEN_SECRET or FLOWKEEPER_WEBHOOK_TOKEN): accepting the X-Gitlab-Token the event carries\n',
+  );
 }
 
 const handlers = new Map<string, LambdaHandler>();

@@ -12,6 +12,7 @@ export interface RenderedResult {
 export function renderResult(result: unknown): RenderedResult {
   if (!isObject(result)) return { text: `${JSON.stringify(result)}\n` };
   if (Array.isArray(result.batchItemFailures)) return renderBatch(result);
+  if (typeof result.statusCode === 'number') return renderHttpAnswer(result.statusCode, result.body);
   const lines: string[] = [];
   if (isObject(result.error)) {
     const message = String(result.error.message);
@@ -169,4 +170,36 @@ function renderBatch(result: Record<string, unknown>): RenderedResult {
     parts.push(`message ${String(failure.itemIdentifier)}: failed, left on the queue for redelivery\n`);
   }
   return { text: parts.join(''), ...(rejected.length > 0 ? { rejected: rejected.join('; ') } : {}) };
+}
+
+/**
+ * A Function URL answer (the GitLab webhook): the status, then the JSON body; for an accepted
+ * merge request that is the event put on the bus (or, with no bus configured, the one that would be).
+ */
+function renderHttpAnswer(status: number, body: unknown): RenderedResult {
+  let parsed: unknown = body;
+  if (typeof body === 'string' && body !== '') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = body;
+    }
+  }
+  const answer = isObject(parsed) ? parsed : {};
+  if (status >= 400) {
+    const reason = typeof answer.message === 'string' ? answer.message : 'no detail';
+    return { text: '', rejected: `HTTP ${status}: ${reason}` };
+  }
+  const lines = [`HTTP ${status}`];
+  if (isObject(answer.event)) {
+    lines.push(
+      answer.bus === null || answer.bus === undefined
+        ? 'no event bus configured (FLOWKEEPER_EVENT_BUS_NAME): this event would be put:'
+        : `put on bus ${String(answer.bus)} as event ${String(answer.eventId)}:`,
+      JSON.stringify(answer.event, null, 2),
+    );
+  } else if (typeof answer.message === 'string') {
+    lines.push(answer.message);
+  }
+  return { text: `${lines.join('\n')}\n` };
 }

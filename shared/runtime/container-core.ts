@@ -6,6 +6,9 @@ import type { AlertSink } from '#app/ports/alert-sink.ts';
 import type { Config } from '#config/types.ts';
 import { envFlag } from './env.ts';
 import type { EventContext } from './handle-event.ts';
+import { lazily } from './lazily.ts';
+
+export { lazily } from './lazily.ts';
 
 /**
  * What every function's container has: the logger, the alert sink, the configuration loader (with
@@ -70,16 +73,4 @@ function lazyAlertSink(env: NodeJS.ProcessEnv, logger: Logger): AlertSink {
       : createLogAlertSink((line) => logger.warn(line));
   });
   return { publish: async (alert) => (await sink()).publish(alert) };
-}
-
-/** `create()` on the first call, then its result; a failure is not kept, so the next call tries again. */
-export function lazily<T>(create: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= create().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,32 @@ describe('flowkeeper invoke ImageBumpFunction', () => {
     const noConfig = await runCli(['invoke', 'ImageBumpFunction', '--event', event('ecr-push-semver.json')]);
     expect(noConfig.code).toBe(2);
     expect(noConfig.stderr).toContain('no configuration: pass --config <file>');
+  });
+});
+
+describe('flowkeeper invoke GitLabWebhookFunction', () => {
+  const webhook = event('gitlab-webhook-merge-request.json');
+
+  it('prints the event it would put, with no configuration and no bus', async () => {
+    const run = await runCli(['invoke', 'GitLabWebhookFunction', '--event', webhook]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('HTTP 200');
+    expect(run.stdout).toContain('this event would be put');
+    const printed = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { detail: unknown };
+    const sample = JSON.parse(await readFile(event('gitlab-merge-request-opened.json'), 'utf8')) as {
+      detail: unknown;
+    };
+    expect(printed.detail).toEqual(sample.detail);
+    expect(run.stderr).toContain('accepting the X-Gitlab-Token the event carries');
+  });
+
+  it('refuses the sample with exit 1 when the configured token differs', async () => {
+    const run = await runCli(['invoke', 'GitLabWebhookFunction', '--event', webhook], {
+      FLOWKEEPER_WEBHOOK_TOKEN: 'another-token',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim()).toBe('flowkeeper: rejected: HTTP 401: no detail');
   });
 });
 

@@ -232,6 +232,7 @@ describe('buildFunction', () => {
       'aws/ssm-config-loader',
       'git-hosts',
     ],
+    GitLabWebhookFunction: ['aws/eventbridge-bus', 'gitlab/webhook-token'],
   };
 
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(

@@ -5,11 +5,17 @@ import { matchesPattern } from '../../tooling/event-pattern.ts';
 import { isObject, listFunctions, loadTemplate, PROJECT_ROOT } from '../../tooling/sam-template.ts';
 
 interface CatalogEntry {
-  function: string;
+  /** The function whose rules route the sample; null when no function of the template consumes it yet. */
+  function: string | null;
+  /** For an event a function of the template puts on the bus: that function. */
+  producedBy?: string;
   matchesRule: boolean;
   description: string;
-  /** `sqs-batch`: what Lambda delivers from a queue, each message body an EventBridge event. */
-  kind?: 'sqs-batch';
+  /**
+   * `sqs-batch`: what Lambda delivers from a queue, each message body an EventBridge event;
+   * `function-url`: an HTTP request as a Function URL hands it over (payload format 2.0).
+   */
+  kind?: 'sqs-batch' | 'function-url';
 }
 
 const eventsDir = join(PROJECT_ROOT, 'events');
@@ -39,11 +45,30 @@ describe('events/catalog.json', () => {
   it.each(Object.entries(catalog))(
     '%s names a function of the template and describes itself',
     (_file, entry) => {
-      expect(functions.map((fn) => fn.logicalId)).toContain(entry.function);
+      const names = functions.map((fn) => fn.logicalId);
+      if (entry.function === null) {
+        // Put on the bus by a function of the template; no rule takes it yet.
+        expect(names).toContain(entry.producedBy);
+        expect(entry.matchesRule).toBe(false);
+      } else {
+        expect(names).toContain(entry.function);
+      }
       expect(typeof entry.matchesRule).toBe('boolean');
       expect(entry.description.length).toBeGreaterThan(10);
     },
   );
+
+  it('routes the events functions of the template put on the bus exactly as the catalog says', () => {
+    for (const [file, entry] of Object.entries(catalog)) {
+      if (entry.producedBy === undefined) continue;
+      const event = readSample(file);
+      expect(event.source).toBe('flowkeeper.gitlab');
+      for (const fn of functions) {
+        const matching = fn.rules.filter((rule) => matchesPattern(rule.pattern, event));
+        expect(matching.length > 0).toBe(fn.logicalId === entry.function && entry.matchesRule);
+      }
+    }
+  });
 });
 
 const batches = samples.filter((file) => catalog[file]?.kind === 'sqs-batch');
@@ -84,7 +109,40 @@ describe.each(batches)('events/%s', (file) => {
   });
 });
 
-describe.each(samples.filter((file) => !batches.includes(file)))('events/%s', (file) => {
+const functionUrlRequests = samples.filter((file) => catalog[file]?.kind === 'function-url');
+
+describe.each(functionUrlRequests)('events/%s', (file) => {
+  const request = readSample(file);
+  const entry = catalog[file];
+
+  it('is a Function URL request (payload format 2.0) to a function served by a URL', () => {
+    const fn = functions.find((candidate) => candidate.logicalId === entry?.function);
+    if (!fn) throw new Error(`${file}: unknown function`);
+    expect(loadTemplate().Resources[fn.logicalId]?.Properties?.FunctionUrlConfig).toBeDefined();
+    expect(fn.rules).toEqual([]);
+    expect(entry?.matchesRule).toBe(false);
+    expect(request).toMatchObject({
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: expect.any(String),
+      headers: expect.any(Object),
+      requestContext: {
+        accountId: 'anonymous',
+        http: { method: 'POST', path: expect.any(String), sourceIp: expect.any(String) },
+        timeEpoch: expect.any(Number),
+      },
+      body: expect.any(String),
+      isBase64Encoded: false,
+    });
+    const headers = request.headers as Record<string, string>;
+    for (const name of Object.keys(headers)) expect(name).toBe(name.toLowerCase());
+    expect(Number(headers['content-length'])).toBe(Buffer.byteLength(String(request.body)));
+  });
+});
+
+const envelopes = samples.filter((file) => !batches.includes(file) && !functionUrlRequests.includes(file));
+
+describe.each(envelopes)('events/%s', (file) => {
   const event = readSample(file);
   const entry = catalog[file];
 
@@ -103,12 +161,15 @@ describe.each(samples.filter((file) => !batches.includes(file)))('events/%s', (f
     expect(Number.isNaN(Date.parse(String(event.time)))).toBe(false);
   });
 
-  it('matches its function rules exactly when the catalog says so', () => {
-    const fn = functions.find((candidate) => candidate.logicalId === entry?.function);
-    if (!fn || !entry) throw new Error(`${file}: no catalog entry or unknown function`);
-    expect(fn.rules.length).toBeGreaterThan(0);
-    expect(fn.rules.some((rule) => matchesPattern(rule.pattern, event))).toBe(entry.matchesRule);
-  });
+  // An event no function consumes yet is checked against every rule with its producer, above.
+  if (entry?.function !== null) {
+    it('matches its function rules exactly when the catalog says so', () => {
+      const fn = functions.find((candidate) => candidate.logicalId === entry?.function);
+      if (!fn || !entry) throw new Error(`${file}: no catalog entry or unknown function`);
+      expect(fn.rules.length).toBeGreaterThan(0);
+      expect(fn.rules.some((rule) => matchesPattern(rule.pattern, event))).toBe(entry.matchesRule);
+    });
+  }
 
   if (event.source === 'aws.ecr' && event['detail-type'] === 'ECR Image Action') {
     it('has the ECR image action shape: no resources, kebab-case detail, a sha256 digest', () => {
@@ -127,7 +188,7 @@ describe.each(samples.filter((file) => !batches.includes(file)))('events/%s', (f
 
 describe('sample ids', () => {
   it('are unique across samples', () => {
-    const ids = samples.map((file) => readSample(file).id);
+    const ids = envelopes.map((file) => readSample(file).id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

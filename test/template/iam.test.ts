@@ -154,6 +154,23 @@ describe('IAM in template.yaml', () => {
     ]);
   });
 
+  it('lets only the GitLab webhook function read the webhook token and put events, on the one bus', () => {
+    const template = loadTemplate();
+    const functions = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::Serverless::Function',
+    );
+    const mentioning = (text: string) =>
+      functions
+        .filter(([, resource]) => JSON.stringify(resource.Properties?.Policies).includes(text))
+        .map(([id]) => id);
+    expect(mentioning('GitLabWebhookToken')).toEqual(['GitLabWebhookFunction']);
+    expect(mentioning('events:PutEvents')).toEqual(['GitLabWebhookFunction']);
+    const policies = JSON.stringify(template.Resources.GitLabWebhookFunction?.Properties?.Policies);
+    expect(policies).not.toContain('FunctionBasePolicy');
+    expect(policies).not.toContain('GitLabTokenReadPolicy');
+    expect(policies).toContain(`:event-bus/${'$'}{GitLabEventBusName}`);
+  });
+
   it('trusts every role that commits as a pusher, so its own commits raise no direct-push alert', () => {
     const variables = loadTemplate().Resources.BranchFlowFunction?.Properties?.Environment as {
       Variables: { TRUSTED_PUSHER_ARNS: unknown };

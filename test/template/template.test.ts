@@ -126,7 +126,26 @@ describe('template.yaml', () => {
     ),
   );
 
-  it.each(functions.map((fn) => [fn.logicalId] as const))(
+  /**
+   * Functions behind a Function URL: invoked synchronously by the caller (GitLab), which retries on a
+   * 5xx answer, so they have no rule, retry policy or failure queue.
+   */
+  const urlFunctions = new Set(
+    functions.map((fn) => fn.logicalId).filter((id) => resources[id]?.Properties?.FunctionUrlConfig),
+  );
+  const asyncFunctions = functions.map((fn) => fn.logicalId).filter((id) => !urlFunctions.has(id));
+
+  it("serves only the GitLab webhook through a Function URL, answering within GitLab's 10 s", () => {
+    expect([...urlFunctions]).toEqual(['GitLabWebhookFunction']);
+    const properties = resources.GitLabWebhookFunction?.Properties ?? {};
+    expect(properties.FunctionUrlConfig).toEqual({ AuthType: 'NONE', InvokeMode: 'BUFFERED' });
+    expect(properties.Events).toBeUndefined();
+    expect(properties.Timeout).toBeLessThan(10);
+    const outputs = Object.values(template.Outputs ?? {}).map((output) => output.Value);
+    expect(outputs).toContainEqual({ 'Fn::GetAtt': ['GitLabWebhookFunctionUrl', 'FunctionUrl'] });
+  });
+
+  it.each(asyncFunctions.map((id) => [id] as const))(
     '%s: every rule retries and has a dead-letter queue',
     (id) => {
       const events = Object.values(
@@ -149,7 +168,7 @@ describe('template.yaml', () => {
     },
   );
 
-  it.each(functions.map((fn) => [fn.logicalId] as const))('%s sends failed invocations to a queue', (id) => {
+  it.each(asyncFunctions.map((id) => [id] as const))('%s sends failed invocations to a queue', (id) => {
     if (queueFed.has(id)) {
       // Polled from a queue: a message that keeps failing is moved to the queue's dead-letter queue.
       const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(

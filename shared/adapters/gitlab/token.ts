@@ -93,6 +93,18 @@ function secretReader(secretId: string, clients: TokenClients): Reader {
 }
 
 /**
+ * A reader of the raw value held by a token source (an SSM parameter, decrypted, or a Secrets
+ * Manager secret's string), uncached; the webhook token check keeps its own TTL cache over it.
+ */
+export function tokenSourceReader(
+  source: TokenSource,
+  clients: TokenClients = {},
+): () => Promise<string | undefined> {
+  return ('ssm' in source ? ssmReader(source.ssm, clients) : secretReader(source.secretsManager, clients))
+    .fetch;
+}
+
+/**
  * Reads the GitLab access token from its source once per container: an SSM parameter (decrypted)
  * or a Secrets Manager secret's string value, surrounding whitespace removed. A failed read is not
  * cached, so a token created after a failure is picked up by the next call; `fresh` reads it again

@@ -1,4 +1,5 @@
 import type { FaultLayer } from './faults.ts';
+import type { HookDispatcher } from './hooks.ts';
 import type { Input } from './input.ts';
 import type { MirrorScheduler } from './mirrors.ts';
 import type { LinkTarget } from './pagination.ts';
@@ -9,7 +10,7 @@ import type { EmulatedUser } from './tokens.ts';
 export class Sequences {
   readonly #next = new Map<string, number>();
 
-  next(kind: 'mergeRequest' | 'note' | 'pipeline' | 'status' | 'mirror'): number {
+  next(kind: 'mergeRequest' | 'note' | 'pipeline' | 'status' | 'mirror' | 'hook'): number {
     const value = this.#next.get(kind) ?? 1;
     this.#next.set(kind, value + 1);
     return value;
@@ -25,6 +26,7 @@ export interface EmulatorState {
   sequences: Sequences;
   faults: FaultLayer;
   mirrors: MirrorScheduler;
+  hooks: HookDispatcher;
 }
 
 export interface RequestContext {

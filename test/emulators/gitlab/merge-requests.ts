@@ -1,10 +1,19 @@
 import { type Handler, param, type RequestContext } from './context.ts';
 import { now, userBasic } from './entities.ts';
-import { notFound, recordNotFound } from './errors.ts';
-import { optionalBoolean, optionalChoice, requiredString } from './input.ts';
+import { ApiError, apiError, notFound, recordNotFound } from './errors.ts';
+import { triggerMergeRequestHook } from './hooks.ts';
+import { optionalBoolean, optionalChoice, optionalString, requiredString } from './input.ts';
 import { pageRequest, paginate } from './pagination.ts';
 import type { ProjectRecord } from './projects.ts';
-import { branchHead, isAncestor, mergeBase, resolveCommit } from './repository.ts';
+import {
+  branchHead,
+  compareAndSwapRef,
+  isAncestor,
+  mergeBase,
+  mergeTree,
+  resolveCommit,
+  writeCommit,
+} from './repository.ts';
 import { latestPipeline } from './statuses.ts';
 import type { EmulatedUser } from './tokens.ts';
 
@@ -28,6 +37,11 @@ export interface MergeRequestRecord {
   createdAt: string;
   updatedAt: string;
   notes: NoteRecord[];
+  state: 'opened' | 'closed' | 'merged';
+  /** Set when merged. */
+  mergeCommitSha?: string;
+  /** When it was closed or merged. */
+  closedAt?: string;
 }
 
 /** The instance administrator, author of what the test controls create. */
@@ -56,6 +70,7 @@ export function addMergeRequest(
     createdAt: at,
     updatedAt: at,
     notes: [],
+    state: 'opened',
   });
   return iid;
 }
@@ -86,14 +101,14 @@ export const getMergeRequest: Handler = async (context) => {
       project_id: projectId,
       title: mergeRequest.title,
       description: mergeRequest.description,
-      state: 'opened',
+      state: mergeRequest.state,
       created_at: mergeRequest.createdAt,
       updated_at: mergeRequest.updatedAt,
       merged_by: null,
       merge_user: null,
-      merged_at: null,
+      merged_at: mergeRequest.state === 'merged' ? (mergeRequest.closedAt ?? null) : null,
       closed_by: null,
-      closed_at: null,
+      closed_at: mergeRequest.state === 'closed' ? (mergeRequest.closedAt ?? null) : null,
       target_branch: mergeRequest.targetBranch,
       source_branch: mergeRequest.sourceBranch,
       user_notes_count: mergeRequest.notes.length,
@@ -113,7 +128,7 @@ export const getMergeRequest: Handler = async (context) => {
       merge_status: 'can_be_merged',
       detailed_merge_status: mergeCheck(context.project.pipelineMustSucceed, pipeline?.status ?? null),
       sha: sourceHead ?? null,
-      merge_commit_sha: null,
+      merge_commit_sha: mergeRequest.mergeCommitSha ?? null,
       squash_commit_sha: null,
       discussion_locked: null,
       should_remove_source_branch: null,
@@ -240,7 +255,7 @@ export const commitMergeRequests: Handler = async (context) => {
       iid: mergeRequest.iid,
       project_id: projectId,
       title: mergeRequest.title,
-      state: 'opened',
+      state: mergeRequest.state,
       source_branch: mergeRequest.sourceBranch,
       target_branch: mergeRequest.targetBranch,
       sha: sourceHead,
@@ -249,4 +264,104 @@ export const commitMergeRequests: Handler = async (context) => {
   }
   const page = paginate(related, pageRequest(context.input), context.link);
   return { status: 200, body: page.items, headers: page.headers };
+};
+
+/**
+ * `POST /projects/:id/merge_requests`: opens a merge request between two branches of the project
+ * and triggers the `Merge Request Hook` (action `open`).
+ */
+export const createMergeRequest: Handler = async (context) => {
+  const source = requiredString(context.input, 'source_branch');
+  const target = requiredString(context.input, 'target_branch');
+  const title = requiredString(context.input, 'title');
+  const { project } = context;
+  for (const branch of [source, target]) {
+    if ((await branchHead(project.gitDir, branch)) === undefined) {
+      throw new ApiError(400, {
+        message: [`${branch === source ? 'Source' : 'Target'} branch "${branch}" does not exist`],
+      });
+    }
+  }
+  if (source === target)
+    throw new ApiError(400, {
+      message: ["Branch conflict You can't use same project/branch for source and target"],
+    });
+  const open = [...project.mergeRequests.values()].find(
+    (request) =>
+      request.state === 'opened' && request.sourceBranch === source && request.targetBranch === target,
+  );
+  if (open !== undefined) {
+    throw new ApiError(409, {
+      message: [`Another open merge request already exists for this source branch: !${open.iid}`],
+    });
+  }
+  const description = optionalString(context.input, 'description');
+  const iid = addMergeRequest(project, context.state.sequences.next('mergeRequest'), {
+    source,
+    target,
+    title,
+    ...(description === undefined ? {} : { description }),
+  });
+  const mergeRequest = project.mergeRequests.get(iid) as MergeRequestRecord;
+  mergeRequest.author = context.user;
+  await triggerMergeRequestHook(context, mergeRequest, 'open');
+  return getMergeRequest({ ...context, params: { ...context.params, iid: String(iid) } }).then((reply) => ({
+    ...reply,
+    status: 201,
+  }));
+};
+
+/** `PUT /projects/:id/merge_requests/:iid` with `state_event` `close` or `reopen` (other edits are not emulated). */
+export const updateMergeRequest: Handler = async (context) => {
+  const mergeRequest = findMergeRequest(context);
+  const event = optionalChoice(context.input, 'state_event', ['close', 'reopen'] as const);
+  if (event === undefined) throw apiError(400, '400 Bad request - the emulator changes only state_event');
+  const from = mergeRequest.state;
+  if (from === 'merged') throw apiError(405, '405 Method Not Allowed');
+  const to = event === 'close' ? 'closed' : 'opened';
+  if (from !== to) {
+    const at = now();
+    mergeRequest.state = to;
+    mergeRequest.updatedAt = at;
+    if (to === 'closed') mergeRequest.closedAt = at;
+    else delete mergeRequest.closedAt;
+    await triggerMergeRequestHook(context, mergeRequest, event);
+  }
+  return getMergeRequest(context);
+};
+
+/**
+ * `PUT /projects/:id/merge_requests/:iid/merge`: a merge commit of the source head into the target
+ * branch (the project's merge method is `merge`), then the `Merge Request Hook` (action `merge`).
+ * 405 when the merge request is not open, 406 when the branches conflict.
+ */
+export const mergeMergeRequest: Handler = async (context) => {
+  const mergeRequest = findMergeRequest(context);
+  if (mergeRequest.state !== 'opened') throw apiError(405, '405 Method Not Allowed');
+  const { gitDir, path } = context.project;
+  const merged = await context.project.exclusive(async () => {
+    const source = await branchHead(gitDir, mergeRequest.sourceBranch);
+    const target = await branchHead(gitDir, mergeRequest.targetBranch);
+    if (source === undefined || target === undefined) return undefined;
+    const tree = await mergeTree(gitDir, target, source);
+    if (tree === undefined) return undefined;
+    const identity = { name: context.user.name, email: context.user.email };
+    const commit = await writeCommit(gitDir, {
+      tree,
+      parents: [target, source],
+      message: `Merge branch '${mergeRequest.sourceBranch}' into '${mergeRequest.targetBranch}'\n\n${mergeRequest.title}\n\nSee merge request ${path}!${mergeRequest.iid}\n`,
+      author: identity,
+      committer: identity,
+    });
+    const moved = await compareAndSwapRef(gitDir, `refs/heads/${mergeRequest.targetBranch}`, commit, target);
+    return moved ? commit : undefined;
+  });
+  if (merged === undefined) throw apiError(406, 'Branch cannot be merged');
+  const at = now();
+  mergeRequest.state = 'merged';
+  mergeRequest.mergeCommitSha = merged;
+  mergeRequest.closedAt = at;
+  mergeRequest.updatedAt = at;
+  await triggerMergeRequestHook(context, mergeRequest, 'merge');
+  return getMergeRequest(context);
 };

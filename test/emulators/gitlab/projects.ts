@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGit } from '../codecommit/git.ts';
 import { now } from './entities.ts';
+import type { HookRecord } from './hooks.ts';
 import type { MergeRequestRecord } from './merge-requests.ts';
 import type { RemoteMirrorRecord } from './mirrors.ts';
 import type { PipelineRecord } from './statuses.ts';
@@ -15,6 +16,8 @@ export interface ProjectRecord {
   mergeRequests: Map<number, MergeRequestRecord>;
   pipelines: PipelineRecord[];
   mirrors: Map<number, RemoteMirrorRecord>;
+  /** Project webhooks by id. */
+  hooks: Map<number, HookRecord>;
   /** Settings → Merge requests → "Pipelines must succeed" (`only_allow_merge_if_pipeline_succeeds`). */
   pipelineMustSucceed: boolean;
   /** Runs repository writes of this project one at a time. */
@@ -67,6 +70,7 @@ export class ProjectStore {
       mergeRequests: new Map(),
       pipelines: [],
       mirrors: new Map(),
+      hooks: new Map(),
       pipelineMustSucceed: false,
       exclusive: serialised(),
     };

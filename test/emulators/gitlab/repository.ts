@@ -256,3 +256,10 @@ export async function diffStats(
   }
   return { additions, deletions, total: additions + deletions };
 }
+
+/** The tree of merging `theirs` into `ours` (`git merge-tree --write-tree`); undefined when they conflict. */
+export async function mergeTree(gitDir: string, ours: string, theirs: string): Promise<string | undefined> {
+  const output = await quietly(() => gitText(gitDir, ['merge-tree', '--write-tree', ours, theirs]));
+  const tree = output?.split('\n', 1)[0];
+  return tree === undefined || tree === '' ? undefined : tree;
+}

@@ -3,13 +3,22 @@ import { compare, getCommit, getCommitDiff, listCommits } from './commit-queries
 import type { Handler } from './context.ts';
 import { createCommit } from './create-commit.ts';
 import { getFile } from './files.ts';
-import { commitMergeRequests, createNote, getMergeRequest, listNotes } from './merge-requests.ts';
+import { addHook, deleteHook, getHook, listHooks } from './hooks.ts';
+import {
+  commitMergeRequests,
+  createMergeRequest,
+  createNote,
+  getMergeRequest,
+  listNotes,
+  mergeMergeRequest,
+  updateMergeRequest,
+} from './merge-requests.ts';
 import { getMirror, listMirrors, syncMirror } from './mirrors.ts';
 import { getProject } from './project-routes.ts';
 import { listStatuses, postStatus } from './statuses.ts';
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to `/api/v4`; `:name` matches one URL-encoded path segment. */
   path: string;
   handler: Handler;
@@ -32,12 +41,19 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/projects/:id/repository/branches', handler: listBranchesRoute },
   { method: 'GET', path: '/projects/:id/repository/branches/:branch', handler: getBranch },
   { method: 'POST', path: '/projects/:id/statuses/:sha', handler: postStatus },
+  { method: 'POST', path: '/projects/:id/merge_requests', handler: createMergeRequest },
   { method: 'GET', path: '/projects/:id/merge_requests/:iid', handler: getMergeRequest },
+  { method: 'PUT', path: '/projects/:id/merge_requests/:iid', handler: updateMergeRequest },
+  { method: 'PUT', path: '/projects/:id/merge_requests/:iid/merge', handler: mergeMergeRequest },
   { method: 'GET', path: '/projects/:id/merge_requests/:iid/notes', handler: listNotes },
   { method: 'POST', path: '/projects/:id/merge_requests/:iid/notes', handler: createNote },
   { method: 'GET', path: '/projects/:id/remote_mirrors', handler: listMirrors },
   { method: 'GET', path: '/projects/:id/remote_mirrors/:mirror_id', handler: getMirror },
   { method: 'POST', path: '/projects/:id/remote_mirrors/:mirror_id/sync', handler: syncMirror },
+  { method: 'GET', path: '/projects/:id/hooks', handler: listHooks },
+  { method: 'POST', path: '/projects/:id/hooks', handler: addHook },
+  { method: 'GET', path: '/projects/:id/hooks/:hook_id', handler: getHook },
+  { method: 'DELETE', path: '/projects/:id/hooks/:hook_id', handler: deleteHook },
 ];
 
 export interface RouteMatch {

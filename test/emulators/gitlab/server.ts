@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type EmulatorState, type Reply, Sequences } from './context.ts';
 import { ApiError, apiError } from './errors.ts';
 import { FaultLayer, type GitLabFaultControls, type GitLabFaultKind } from './faults.ts';
+import { type HookDelivery, HookDispatcher } from './hooks.ts';
 import { type Input, parseInput, readBody } from './input.ts';
 import { addMergeRequest } from './merge-requests.ts';
 import { MirrorScheduler, newMirror, type RemoteMirrorOptions } from './mirrors.ts';
@@ -17,6 +18,7 @@ import { seedBranches } from './seed.ts';
 import { insufficientScope, mayAccess, mayRead, mayWrite, type TokenAccess, TokenStore } from './tokens.ts';
 
 export type { GitLabBranchMove, GitLabFate, GitLabFaultControls, GitLabFaultKind } from './faults.ts';
+export type { HookDelivery } from './hooks.ts';
 export type { RemoteMirrorOptions } from './mirrors.ts';
 export type { TokenAccess, TokenScope } from './tokens.ts';
 
@@ -76,6 +78,12 @@ export interface GitLabEmulator {
   setPipelineMustSucceed(project: string | number, on: boolean): void;
   /** Adds an enabled push mirror into `targetGitDir`; answers its id. */
   addRemoteMirror(project: string | number, mirror: RemoteMirrorOptions): number;
+  /** Every webhook request sent (or tried), in the order triggered; `settleHooks` waits for their answers. */
+  hookDeliveries: HookDelivery[];
+  /** Resolves once every webhook triggered so far has been answered (or has failed). */
+  settleHooks(): Promise<void>;
+  /** Sends webhook delivery `id` again with the same headers and body (the UI's "Resend request"). */
+  resendHook(id: number): Promise<HookDelivery>;
   /** Runs the push mirror `id` (every mirror of the project without one) now, whatever the delay. */
   runMirror(project: string | number, id?: number): Promise<void>;
   stop(): Promise<void>;
@@ -152,7 +160,8 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions = {}): 
   const mirrors = new MirrorScheduler(options.mirrorDelayMs ?? 0);
   const sequences = new Sequences();
   const calls: GitLabCallRecord[] = [];
-  const state: EmulatorState = { baseUrl: '', projects, scratchDir, sequences, faults, mirrors };
+  const hooks = new HookDispatcher();
+  const state: EmulatorState = { baseUrl: '', projects, scratchDir, sequences, faults, mirrors, hooks };
 
   const answer = async (
     request: IncomingMessage,
@@ -231,6 +240,7 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions = {}): 
   });
   const { port } = server.address() as AddressInfo;
   state.baseUrl = `http://127.0.0.1:${port}`;
+  hooks.setBaseUrl(state.baseUrl);
 
   const projectOf = (project: string | number) => {
     const record = projects.find(project);
@@ -254,6 +264,9 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions = {}): 
     setPipelineMustSucceed(project, on) {
       projectOf(project).pipelineMustSucceed = on;
     },
+    hookDeliveries: hooks.deliveries,
+    settleHooks: () => hooks.settle(),
+    resendHook: (id) => hooks.resend(id),
     addRemoteMirror(project, mirror) {
       const id = sequences.next('mirror');
       projectOf(project).mirrors.set(id, newMirror(id, mirror));
@@ -269,6 +282,7 @@ export async function startGitLabEmulator(options: GitLabEmulatorOptions = {}): 
     },
     async stop() {
       await mirrors.stop();
+      await hooks.settle();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
