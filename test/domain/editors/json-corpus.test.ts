@@ -17,7 +17,7 @@ import { ManifestError } from '#domain/errors.ts';
 import { formatImageReference, parseImageReference } from '#domain/image-reference.ts';
 import type { EditSpec } from '#domain/targets.ts';
 
-const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
+const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus');
 const CORPUS_PRESENT = existsSync(CORPUS);
 /** `describe` when the corpus is present; otherwise nothing, so nothing is collected or read. */
 const corpusSuite = (name: string, body: () => void) => (CORPUS_PRESENT ? describe(name, body) : undefined);
