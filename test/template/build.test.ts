@@ -197,36 +197,53 @@ describe('buildFunction', () => {
   /** The adapters each function's container names, each loaded as a chunk of its own on first use. */
   const ADAPTERS: Record<string, string[]> = {
     ImageBumpFunction: [
+      'aws/amazon-q-notifier',
       'aws/ecr-registry',
       'aws/powertools-metrics',
       'aws/sns-alert-sink',
       'aws/ssm-config-loader',
       'aws/ssm-parameter-store',
       'git-hosts',
+      'slack/webhook-notifier',
     ],
     ReconcileFunction: [
+      'aws/amazon-q-notifier',
       'aws/ecr-registry',
       'aws/powertools-metrics',
       'aws/sns-alert-sink',
       'aws/ssm-config-loader',
       'aws/ssm-parameter-store',
       'git-hosts',
+      'slack/webhook-notifier',
     ],
     BranchFlowFunction: [
+      'aws/amazon-q-notifier',
       'aws/codebuild-build-starter',
+      'aws/powertools-metrics',
       'aws/sns-alert-sink',
       'aws/ssm-config-loader',
       'git-hosts',
       'pull-request-hosts',
+      'slack/webhook-notifier',
     ],
     BuildReportFunction: [
+      'aws/amazon-q-notifier',
       'aws/codebuild-build-starter',
+      'aws/powertools-metrics',
       'aws/sns-alert-sink',
       'aws/ssm-config-loader',
       'git-hosts',
       'pull-request-hosts',
+      'slack/webhook-notifier',
     ],
-    MirrorSyncFunction: ['aws/powertools-metrics', 'aws/sns-alert-sink', 'aws/ssm-config-loader', 'git-hosts'],
+    MirrorSyncFunction: [
+      'aws/amazon-q-notifier',
+      'aws/powertools-metrics',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+      'slack/webhook-notifier',
+    ],
   };
 
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(

@@ -2,10 +2,13 @@
  * A notification as a Slack message: Block Kit (a header, a section with the lines and the fix, a
  * context with the links and the event id) and the `text` Slack shows in the notification itself.
  */
-import { chatPlainText, chatText, chatUrl } from './chat-text.ts';
+import { chatText, chatUrl } from './chat-text.ts';
 import type { Notification } from './notification.ts';
 
-/** Slack's limits: header text 150 characters, section text 3000, context elements 10. */
+/**
+ * Slack's limits: header text 150 characters, section text 3000, context elements 10. Slack wants
+ * `&`, `<` and `>` escaped in every text object, plain_text included; it shows them as typed.
+ */
 const HEADER_LIMIT = 150;
 const SECTION_LIMIT = 3000;
 const LINE_LIMIT = 300;
@@ -46,7 +49,7 @@ export function slackMessage(notification: Notification): SlackMessage {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: chatPlainText(`${mark} ${notification.title}`, HEADER_LIMIT),
+        text: `${mark} ${chatText(notification.title, HEADER_LIMIT - 3)}`,
         emoji: true,
       },
     },
