@@ -10,12 +10,14 @@ import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parser
 import { parseEnvelope } from '#parsers/envelope.ts';
 import { createFlowContainer } from '#runtime/flow-container.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
+import { notifyContext, notifyFlowOutcome } from '#runtime/notify-outcome.ts';
 
 const container = createFlowContainer('BranchFlowFunction');
+const notifying = notifyContext(container, () => container.flowDeps());
 
 /** CodeCommit pull-request and branch events → the branch-flow rules. Parses, wires and delegates. */
-const enforce = (event: unknown) =>
-  handleEvent(container, event, async (raw) => {
+const enforce = async (event: unknown) => {
+  const outcome = await handleEvent(container, event, async (raw) => {
     const envelope = parseEnvelope(raw);
     container.logger.setCorrelationId(envelope.id);
     switch (envelope.detailType) {
@@ -29,5 +31,8 @@ const enforce = (event: unknown) =>
         );
     }
   });
+  await notifyFlowOutcome(notifying, outcome);
+  return outcome;
+};
 
 export const handler = middy(enforce).use(injectLambdaContext(container.logger, { resetKeys: true }));

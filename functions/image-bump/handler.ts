@@ -5,8 +5,10 @@ import { isSqsBatch } from '#parsers/sqs-batch.ts';
 import { type BatchResult, bumpOneEvent, bumpQueuedEvents, type EventResult } from '#runtime/bump-events.ts';
 import { createContainer } from '#runtime/container.ts';
 import { type FailedResult, handleEvent } from '#runtime/handle-event.ts';
+import { notifyContext, notifyImageBumpOutcome } from '#runtime/notify-outcome.ts';
 
 const container = createContainer('ImageBumpFunction');
+const notifying = notifyContext(container, () => container.deps());
 
 /**
  * ECR pushes and scan results → manifest bumps. As deployed, events arrive in batches from the
@@ -14,12 +16,15 @@ const container = createContainer('ImageBumpFunction');
  * `sam local invoke` or the CLI) goes through the same path alone. Parses, wires and delegates.
  */
 const bump = async (event: unknown): Promise<BatchResult | EventResult | FailedResult> => {
-  if (isSqsBatch(event)) return bumpQueuedEvents(container, event);
-  return handleEvent(container, event, async (raw) => {
-    const item = parseImageEvent(raw);
-    container.logger.setCorrelationId(item.event.id);
-    return bumpOneEvent(container, item);
-  });
+  const outcome = isSqsBatch(event)
+    ? await bumpQueuedEvents(container, event)
+    : await handleEvent(container, event, async (raw) => {
+        const item = parseImageEvent(raw);
+        container.logger.setCorrelationId(item.event.id);
+        return bumpOneEvent(container, item);
+      });
+  await notifyImageBumpOutcome(notifying, outcome);
+  return outcome;
 };
 
 export const handler = middy(bump).use(injectLambdaContext(container.logger, { resetKeys: true }));

@@ -7,8 +7,10 @@ import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parser
 import { parseEnvelope } from '#parsers/envelope.ts';
 import { handleEvent } from '#runtime/handle-event.ts';
 import { createMirrorContainer } from '#runtime/mirror-container.ts';
+import { notifyContext, notifyDriftOutcome } from '#runtime/notify-outcome.ts';
 
 const container = createMirrorContainer('MirrorSyncFunction');
+const notifying = notifyContext(container, () => container.mirrorDeps());
 const SCHEDULED_EVENT = 'Scheduled Event';
 
 /** CodeCommit branch updates → mirror reconciliation; the schedule → the drift check. */
@@ -19,8 +21,11 @@ const sync = (event: unknown) =>
     switch (envelope.detailType) {
       case REPOSITORY_STATE_CHANGE:
         return onMirrorReference(referenceEvent(envelope), await container.mirrorDeps());
-      case SCHEDULED_EVENT:
-        return checkDrift(envelope.id, await container.mirrorDeps());
+      case SCHEDULED_EVENT: {
+        const result = await checkDrift(envelope.id, await container.mirrorDeps());
+        await notifyDriftOutcome(notifying, result);
+        return result;
+      }
       default:
         throw new EventError(
           `event: detail-type "${envelope.detailType}" (source ${envelope.source}) is not handled here; expected "${REPOSITORY_STATE_CHANGE}" or "${SCHEDULED_EVENT}"`,

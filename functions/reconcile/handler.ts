@@ -5,8 +5,10 @@ import { reconcile } from '#app/reconcile/reconcile.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';
 import { createContainer } from '#runtime/container.ts';
 import { handleEvent, reportOnce } from '#runtime/handle-event.ts';
+import { notifyContext, notifyReconcileOutcome } from '#runtime/notify-outcome.ts';
 
 const container = createContainer('ReconcileFunction');
+const notifying = notifyContext(container, () => container.deps());
 
 /**
  * Scheduled: compare every target with the newest image the policy selects in ECR and bump what is
@@ -33,6 +35,7 @@ const run = (event: unknown) =>
         details: { ecr: image.ecr },
       });
     }
+    await notifyReconcileOutcome(notifying, envelope.id, result.images);
     const commits = result.images.flatMap((image) => image.actions);
     if (!commits.some((action) => action.type === 'commit')) return result;
     return {

@@ -7,6 +7,7 @@ import { commit } from '#config/commit-schema.ts';
 import { fileTargets } from '#config/file-target-schemas.ts';
 import { flow } from '#config/flow-schema.ts';
 import { mirrors } from '#config/mirrors-schema.ts';
+import { notifications } from '#config/notifications-schema.ts';
 import { repositories } from '#config/repositories-schema.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 import { parameterTarget } from '#config/ssm-target-schema.ts';
@@ -72,6 +73,7 @@ export const configSchema = closedObject(
       .default([]),
     flow,
     mirrors,
+    notifications,
   },
   'an object with repositories and images',
 ).meta({

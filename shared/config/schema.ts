@@ -12,6 +12,7 @@ import { flowRuleIssues } from '#config/flow-rule-issues.ts';
 import { formatPath, inDocumentOrder, isRecord, zodIssues } from '#config/issue-list.ts';
 import { issueMessage } from '#config/issue-messages.ts';
 import { mirrorIssues } from '#config/mirror-rules.ts';
+import { notificationIssues } from '#config/notification-rules.ts';
 import type { Config } from '#config/types.ts';
 import { ConfigError } from '#domain/errors.ts';
 
@@ -46,6 +47,7 @@ export function parseConfig(input: unknown, source: string, options: ParseOption
           ...crossReferenceIssues(input, options.baseDirectory),
           ...flowRuleIssues(input.flow),
           ...mirrorIssues(input),
+          ...notificationIssues(input),
         ]
       : []),
   ];

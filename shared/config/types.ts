@@ -16,6 +16,8 @@ export interface Config {
   flow: Record<string, FlowSettings>;
   /** GitLab → CodeCommit push mirrors Flowkeeper keeps true; empty when none. */
   mirrors: MirrorConfig[];
+  /** Chat channels told about bumps, violations, builds and drift; absent when none. */
+  notifications?: NotificationsConfig;
 }
 
 /** The branch flow of one repository: the pure rules plus what Flowkeeper does around pull requests. */
@@ -84,4 +86,44 @@ export interface ImageRule {
   tags: TagPolicy;
   digest: DigestMode;
   update: Target[];
+}
+
+/** What a channel can be told about; `preview-*` are accepted now and sent once previews exist. */
+export type NotificationKind =
+  | 'bump-committed'
+  | 'bump-rejected'
+  | 'flow-violation'
+  | 'promotion-opened'
+  | 'build-failed'
+  | 'build-succeeded'
+  | 'mirror-drift'
+  | 'preview-opened'
+  | 'preview-closed';
+
+/** Chat channels and what each wants to hear about. */
+export interface NotificationsConfig {
+  channels: Record<string, NotificationChannelConfig>;
+}
+
+export type NotificationChannelConfig = AmazonQChannelConfig | SlackWebhookChannelConfig;
+
+interface ChannelInterest {
+  /** The kinds of notification the channel receives. */
+  events: NotificationKind[];
+  /** Only notifications about these repository keys (those naming no repository still pass). */
+  repositories?: string[];
+  /** Only notifications about these ECR repositories (those naming no image still pass). */
+  images?: string[];
+}
+
+/** Amazon Q Developer in chat applications, through the SNS topic its channel subscribes to. */
+export interface AmazonQChannelConfig extends ChannelInterest {
+  kind: 'amazon-q';
+  topicArn: string;
+}
+
+/** A Slack incoming webhook whose URL is kept in SSM (SecureString) or Secrets Manager. */
+export interface SlackWebhookChannelConfig extends ChannelInterest {
+  kind: 'slack-webhook';
+  webhook: TokenSource;
 }

@@ -97,11 +97,18 @@ export function snsMessage(alert: Alert): string {
 
 const defaultClients = new Map<string, SNSClient>();
 
+/** The region of an SNS topic ARN; throws on anything else. */
+export function topicRegion(topicArn: string): string {
+  const region = TOPIC_ARN.exec(topicArn)?.[1];
+  if (region === undefined) throw new Error(`not an SNS topic ARN: ${JSON.stringify(topicArn)}`);
+  return region;
+}
+
 /**
  * One client per region, created on first use. Endpoint and credentials come from the SDK's
  * standard chain, so `AWS_ENDPOINT_URL_SNS` redirects it.
  */
-function defaultClient(region: string): SNSClient {
+export function defaultClient(region: string): SNSClient {
   let client = defaultClients.get(region);
   if (client === undefined) {
     client = new SNSClient({ region });
@@ -116,8 +123,7 @@ function defaultClient(region: string): SNSClient {
  */
 export function createSnsAlertSink(options: SnsAlertSinkOptions): AlertSink {
   const { topicArn } = options;
-  const region = TOPIC_ARN.exec(topicArn)?.[1];
-  if (region === undefined) throw new Error(`not an SNS topic ARN: ${JSON.stringify(topicArn)}`);
+  const region = topicRegion(topicArn);
   const client = (): SNSClient => options.client ?? defaultClient(region);
 
   return {

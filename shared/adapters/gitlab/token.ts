@@ -39,26 +39,30 @@ const cache = new WeakMap<object, Map<string, Promise<string>>>();
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
-async function readSsm(client: SSMClient, name: string): Promise<string | undefined> {
+async function readSsm(client: SSMClient, name: string, what: string): Promise<string | undefined> {
   try {
     const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     return Parameter?.Value;
   } catch (error) {
     if (errorName(error) === 'ParameterNotFound') {
-      throw new TokenSourceError(`the GitLab token SSM parameter ${name} does not exist`, { cause: error });
+      throw new TokenSourceError(`the ${what} SSM parameter ${name} does not exist`, { cause: error });
     }
     throw error;
   }
 }
 
-async function readSecret(client: SecretsManagerClient, secretId: string): Promise<string | undefined> {
+async function readSecret(
+  client: SecretsManagerClient,
+  secretId: string,
+  what: string,
+): Promise<string | undefined> {
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     return SecretString;
   } catch (error) {
     if (errorName(error) === 'ResourceNotFoundException') {
       throw new TokenSourceError(
-        `the GitLab token Secrets Manager secret ${secretId} does not exist (or has no current value)`,
+        `the ${what} Secrets Manager secret ${secretId} does not exist (or has no current value)`,
         { cause: error },
       );
     }
@@ -72,15 +76,15 @@ interface Reader {
   fetch(): Promise<string | undefined>;
 }
 
-function ssmReader(name: string, clients: TokenClients): Reader {
+function ssmReader(name: string, clients: TokenClients, what: string): Reader {
   const { region } = clients;
   const client =
     clients.ssm ??
     sharedClient(defaultSsm, region, () => new SSMClient(region === undefined ? {} : { region }));
-  return { client, fetch: () => readSsm(client, name) };
+  return { client, fetch: () => readSsm(client, name, what) };
 }
 
-function secretReader(secretId: string, clients: TokenClients): Reader {
+function secretReader(secretId: string, clients: TokenClients, what: string): Reader {
   const { region } = clients;
   const client =
     clients.secretsManager ??
@@ -89,7 +93,7 @@ function secretReader(secretId: string, clients: TokenClients): Reader {
       region,
       () => new SecretsManagerClient(region === undefined ? {} : { region }),
     );
-  return { client, fetch: () => readSecret(client, secretId) };
+  return { client, fetch: () => readSecret(client, secretId, what) };
 }
 
 /**
@@ -99,21 +103,32 @@ function secretReader(secretId: string, clients: TokenClients): Reader {
 export function tokenSourceReader(
   source: TokenSource,
   clients: TokenClients = {},
+  what = 'GitLab webhook token',
 ): () => Promise<string | undefined> {
-  return ('ssm' in source ? ssmReader(source.ssm, clients) : secretReader(source.secretsManager, clients))
-    .fetch;
+  return (
+    'ssm' in source
+      ? ssmReader(source.ssm, clients, what)
+      : secretReader(source.secretsManager, clients, what)
+  ).fetch;
 }
 
 /**
  * Reads the GitLab access token from its source once per container: an SSM parameter (decrypted)
  * or a Secrets Manager secret's string value, surrounding whitespace removed. A failed read is not
  * cached, so a token created after a failure is picked up by the next call; `fresh` reads it again
- * (after GitLab refused the cached one, which may have been rotated).
+ * (after GitLab refused the cached one, which may have been rotated). `what` names the secret in
+ * messages (the Slack webhook URL is read the same way).
  */
-export function tokenProvider(source: TokenSource, clients: TokenClients = {}): TokenSupplier {
+export function tokenProvider(
+  source: TokenSource,
+  clients: TokenClients = {},
+  what = 'GitLab token',
+): TokenSupplier {
   const description = describeTokenSource(source);
   const read =
-    'ssm' in source ? ssmReader(source.ssm, clients) : secretReader(source.secretsManager, clients);
+    'ssm' in source
+      ? ssmReader(source.ssm, clients, what)
+      : secretReader(source.secretsManager, clients, what);
 
   return (options = {}) => {
     let tokens = cache.get(read.client);
@@ -125,7 +140,7 @@ export function tokenProvider(source: TokenSource, clients: TokenClients = {}): 
     if (cached !== undefined && !options.fresh) return cached;
     const pending = read.fetch().then((value) => {
       const token = value?.trim() ?? '';
-      if (token === '') throw new TokenSourceError(`the GitLab token in ${description} is empty`);
+      if (token === '') throw new TokenSourceError(`the ${what} in ${description} is empty`);
       return token;
     });
     tokens.set(description, pending);
