@@ -1,19 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { reportBuild } from '#app/build-report/report-build.ts';
 import { fromEnvelope as buildEvent } from '#parsers/codebuild-build-state.ts';
-import { parseEnvelope } from '#parsers/envelope.ts';
+import { defineHandler } from '#runtime/define-handler.ts';
 import { createFlowContainer } from '#runtime/flow-container.ts';
-import { handleEvent } from '#runtime/handle-event.ts';
 
-const container = createFlowContainer('BuildReportFunction');
-
-/** CodeBuild build state changes → pull-request comments and approvals. Parses, wires and delegates. */
-const report = (event: unknown) =>
-  handleEvent(container, event, async (raw) => {
-    const envelope = parseEnvelope(raw);
-    container.logger.setCorrelationId(envelope.id);
-    return reportBuild(buildEvent(envelope), await container.flowDeps(), container.logger);
-  });
-
-export const handler = middy(report).use(injectLambdaContext(container.logger, { resetKeys: true }));
+/** CodeBuild build state changes → pull-request comments and approvals (the parser checks the kind). */
+export const handler = defineHandler(
+  'BuildReportFunction',
+  createFlowContainer,
+  async (envelope, container) => reportBuild(buildEvent(envelope), await container.flow(), container.logger),
+);
