@@ -6,7 +6,7 @@ import { configLoaderFromEnv, createSsmConfigLoader } from '#adapters/aws/ssm-co
 import { ConfigError } from '#domain/errors.ts';
 import { type MotoServer, startMoto } from '#test/moto.ts';
 
-const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/config');
+const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/config');
 
 const CONFIG_YAML = `
 repositories:
