@@ -6,14 +6,17 @@ import {
   INSPECTOR2_SCAN,
   fromEnvelope as imageScan,
 } from './ecr-image-scan.ts';
-import { parseEnvelope } from './envelope.ts';
+import { type Envelope, parseEnvelope } from './envelope.ts';
 
 /** An event the image-bump function acts on: an ECR push (or delete), or a finished image scan. */
 export type ImageEvent = { kind: 'push'; event: EcrImageAction } | { kind: 'scan'; event: ImageScanEvent };
 
 /** Parse an EventBridge event of one of the kinds ImageBumpFunction handles; `EventError` otherwise. */
 export function parseImageEvent(raw: unknown): ImageEvent {
-  const envelope = parseEnvelope(raw);
+  return fromEnvelope(parseEnvelope(raw));
+}
+
+export function fromEnvelope(envelope: Envelope): ImageEvent {
   switch (envelope.detailType) {
     case ECR_IMAGE_ACTION:
       return { kind: 'push', event: imageAction(envelope) };

@@ -1,18 +1,15 @@
 import { applyImageEvents, type EventOutcome } from '#app/image-bump/apply-events.ts';
-import type { ApplyDeps } from '#app/image-bump/apply-image.ts';
 import type { BumpAction } from '#app/image-bump/result.ts';
-import type { MirrorDeps } from '#app/mirror/mirror-sync.ts';
 import type { MirrorAction } from '#app/mirror/result.ts';
 import { syncAfterCommits } from '#app/mirror/sync-after-commit.ts';
 import { type ImageEvent, parseImageEvent } from '#parsers/image-event.ts';
 import { fifoBatchItemFailures, messageEvent, queuedMessages } from '#parsers/sqs-batch.ts';
 import { classifyError } from './classify-error.ts';
-import { type EventContext, eventIdOf, type FailedResult, rejectEvent } from './handle-event.ts';
+import type { ImageContainer } from './container.ts';
+import { eventIdOf, type FailedResult, rejectEvent } from './handle-event.ts';
 
-export interface BumpEventsContext extends EventContext {
-  deps(): Promise<ApplyDeps>;
-  mirrorDeps(): Promise<MirrorDeps>;
-}
+/** The image bump function's container (container.ts). */
+export type BumpEventsContext = ImageContainer;
 
 export interface EventResult {
   eventId: string;
@@ -30,7 +27,7 @@ export interface BatchResult {
  * same batch path. A transient failure is thrown (Lambda retries); a permanent one is returned.
  */
 export async function bumpOneEvent(context: BumpEventsContext, item: ImageEvent): Promise<EventResult> {
-  const [outcome] = await applyImageEvents([item], await context.deps());
+  const [outcome] = await applyImageEvents([item], await context.imageBump());
   const synced = await syncMirrors(context, outcome ? [outcome] : []);
   if (outcome?.error) throw outcome.error;
   return { eventId: item.event.id, actions: [...(outcome?.actions ?? []), ...synced] };
@@ -57,7 +54,7 @@ export async function bumpQueuedEvents(context: BumpEventsContext, batch: unknow
       ? []
       : await applyImageEvents(
           items.map(({ item }) => item),
-          await context.deps(),
+          await context.imageBump(),
         );
   const synced = await syncMirrors(context, outcomes);
   const failed = new Set<string>();
@@ -88,7 +85,7 @@ export async function bumpQueuedEvents(context: BumpEventsContext, batch: unknow
 async function syncMirrors(context: BumpEventsContext, outcomes: EventOutcome[]): Promise<MirrorAction[]> {
   const actions = outcomes.flatMap((outcome) => outcome.actions);
   if (!actions.some((action) => action.type === 'commit')) return [];
-  return syncAfterCommits(actions, await context.mirrorDeps(), context.logger);
+  return syncAfterCommits(actions, await context.mirror(), context.logger);
 }
 
 function asError(error: unknown): Error {

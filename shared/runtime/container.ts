@@ -6,28 +6,31 @@ import { createCore, eventContext, lazily } from './container-core.ts';
 import type { EventContext } from './handle-event.ts';
 import { mirrorDeps } from './mirror-container.ts';
 
+/** What an image bump needs, with the registry the scheduled reconcile lists images in. */
+export type ImageDeps = ApplyDeps & { registry: ImageRegistry };
+
 /**
  * The container of the image bump and reconcile functions: what a Lambda container keeps between
  * invocations (the logger, the configuration loader with its TTL cache, git hosts per
  * configuration) and the AWS clients they use, each created, and its module imported, on first use
  * only, so a local run that needs no AWS service never builds one and importing the handler loads
- * none of them (container-core.ts says how the bundles are split). The branch flow and build
+ * none of them (container-core.ts says how the bundles are split). One dependency set per feature:
+ * `imageBump` (pushes, scans and the scheduled reconcile, which applies images the same way) and
+ * `mirror` (starting push mirrors after commits to GitLab primaries). The branch flow and build
  * reports have flow-container.ts, mirror sync mirror-container.ts.
  */
-export interface Container extends EventContext {
-  deps(): Promise<ApplyDeps>;
-  mirrorDeps(): Promise<MirrorDeps>;
-  registry(): ImageRegistry;
+export interface ImageContainer extends EventContext {
+  imageBump(): Promise<ImageDeps>;
+  mirror(): Promise<MirrorDeps>;
 }
 
-export function createContainer(name: string, env: NodeJS.ProcessEnv = process.env): Container {
+export function createImageContainer(name: string, env: NodeJS.ProcessEnv = process.env): ImageContainer {
   const core = createCore(name, env);
   const parameters = lazyParameterStore();
   const registry = lazyRegistry();
   return {
     ...eventContext(core),
-    registry: () => registry,
-    async deps() {
+    async imageBump() {
       const config = await core.config();
       const { hostFor } = await core.gitHosts(config);
       const configParameter = core.env.FLOWKEEPER_CONFIG_PARAMETER;
@@ -40,7 +43,7 @@ export function createContainer(name: string, env: NodeJS.ProcessEnv = process.e
         dryRun: core.dryRun(),
       };
     },
-    mirrorDeps: () => mirrorDeps(core),
+    mirror: () => mirrorDeps(core),
   };
 }
 

@@ -4,9 +4,12 @@ import type { Config } from '#config/types.ts';
 import { createCore, eventContext, lazily } from './container-core.ts';
 import type { EventContext } from './handle-event.ts';
 
-/** The branch flow and build reports: pull requests, validation builds, GitLab primaries. */
+/**
+ * The branch flow and build reports, one feature: pull requests, validation builds, GitLab
+ * primaries (`flow`).
+ */
 export interface FlowContainer extends EventContext {
-  flowDeps(): Promise<FlowDeps>;
+  flow(): Promise<FlowDeps>;
 }
 
 export function createFlowContainer(name: string, env: NodeJS.ProcessEnv = process.env): FlowContainer {
@@ -24,7 +27,7 @@ export function createFlowContainer(name: string, env: NodeJS.ProcessEnv = proce
 
   return {
     ...eventContext(core),
-    async flowDeps() {
+    async flow() {
       const config = await core.config();
       const [{ hostFor, mirrors }, pullRequestsFor] = await Promise.all([
         core.gitHosts(config),

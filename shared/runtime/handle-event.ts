@@ -1,7 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertSink } from '#app/ports/alert-sink.ts';
-import { classifyError, isAwsAccessError } from './classify-error.ts';
+import { isAwsAccessError } from './classify-error.ts';
 
+/**
+ * What a rejected event comes to, and the context its rejection is reported in. The policy that
+ * decides between rejecting and retrying is error-policy.ts (a Middy middleware); the SQS batch
+ * path (bump-events.ts) rejects single messages with `rejectEvent` itself.
+ */
 export interface FailedResult {
   eventId: string | null;
   actions: [];
@@ -14,31 +19,6 @@ export interface EventContext {
   alerts: () => AlertSink;
   /** Function name for alert subjects. */
   name: string;
-}
-
-/**
- * Run one event through `work`, log the outcome, and apply the error policy: permanent errors are
- * logged, alerted once and returned (no retry can fix them); transient ones are rethrown so Lambda
- * retries and finally dead-letters the event.
- */
-export async function handleEvent<T extends object>(
-  context: EventContext,
-  event: unknown,
-  work: (event: unknown) => Promise<T>,
-): Promise<T | FailedResult> {
-  const { logger } = context;
-  try {
-    const result = await work(event);
-    logger.info('event handled', { result });
-    return result;
-  } catch (error) {
-    const err = error instanceof Error ? error : new Error(String(error));
-    if (classifyError(err) === 'transient') {
-      logger.error('transient failure, the event will be retried', { error: err });
-      throw err;
-    }
-    return rejectEvent(context, eventIdOf(event), err);
-  }
 }
 
 /** A permanent failure: logged, alerted once, and returned as the event's result (never retried). */
@@ -83,4 +63,9 @@ function accessDenied(error: Error): Error {
   );
   refused.name = error.name;
   return refused;
+}
+
+/** The alert sink of `context` for the application: a failing alert channel is logged, never thrown. */
+export function reportingAlerts(context: EventContext): AlertSink {
+  return { publish: (alert) => reportOnce(context, alert) };
 }

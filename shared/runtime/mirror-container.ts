@@ -4,12 +4,12 @@ import type { EventContext } from './handle-event.ts';
 
 /** Mirror sync and the drift check: GitLab primaries, CodeCommit replicas, metrics. */
 export interface MirrorContainer extends EventContext {
-  mirrorDeps(): Promise<MirrorDeps>;
+  mirror(): Promise<MirrorDeps>;
 }
 
 export function createMirrorContainer(name: string, env: NodeJS.ProcessEnv = process.env): MirrorContainer {
   const core = createCore(name, env);
-  return { ...eventContext(core), mirrorDeps: () => mirrorDeps(core) };
+  return { ...eventContext(core), mirror: () => mirrorDeps(core) };
 }
 
 /** What mirror reconciliation needs, for the configuration current now. */

@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AlertSink } from '#app/ports/alert-sink.ts';
 import { classifyError } from '#runtime/classify-error.ts';
-import { handleEvent } from '#runtime/handle-event.ts';
+import { defineHandler } from '#runtime/define-handler.ts';
 
 function awsError(name: string, message: string): Error {
   const error = new Error(message);
@@ -37,9 +38,25 @@ describe('AWS access errors', () => {
     };
     const message =
       'User: arn:aws:sts::111122223333:assumed-role/bump/fn is not authorized to perform: codecommit:GetFile on resource: arn:aws:codecommit:eu-west-1:111122223333:app-manifests';
-    const result = await handleEvent(context, { id: 'e-1' }, async () => {
-      throw awsError('AccessDeniedException', message);
-    });
+    const handler = defineHandler(
+      'ImageBumpFunction',
+      () => context,
+      async () => {
+        throw awsError('AccessDeniedException', message);
+      },
+    );
+    const event = {
+      id: 'e-1',
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+      account: '111122223333',
+      region: 'eu-west-1',
+      detail: {},
+    };
+    const result = await handler(event, {
+      functionName: 'ImageBumpFunction',
+      awsRequestId: 'r-1',
+    } as Context);
     expect(result).toMatchObject({ eventId: 'e-1', error: { type: 'AccessDeniedException' } });
     expect(published).toHaveLength(1);
     expect(published[0]?.message).toContain('codecommit:GetFile on resource: arn:aws:codecommit');

@@ -19,7 +19,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseImageEvent } from '#parsers/image-event.ts';
 import { bumpOneEvent } from '#runtime/bump-events.ts';
-import { createContainer } from '#runtime/container.ts';
+import { createImageContainer } from '#runtime/container.ts';
 import { notifyContext, notifyImageBumpOutcome } from '#runtime/notify-outcome.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { createTestRepo, type TestRepo } from '#test/git-repo.ts';
@@ -122,12 +122,12 @@ async function amazonQMessages(): Promise<unknown[]> {
 
 /** The image-bump function's path: the work, then one notify call with its outcome. */
 async function push(tag: string) {
-  const container = createContainer('ImageBumpFunction', env);
+  const container = createImageContainer('ImageBumpFunction', env);
   const warn = vi.spyOn(container.logger, 'warn');
   const stdout = vi.spyOn(process.stdout, 'write');
   const outcome = await bumpOneEvent(container, parseImageEvent(ecrPushEvent({ 'image-tag': tag })));
   await notifyImageBumpOutcome(
-    notifyContext(container, () => container.deps()),
+    notifyContext(container, () => container.imageBump()),
     outcome,
   );
   const printed = stdout.mock.calls.map(([chunk]) => String(chunk)).join('');

@@ -1,11 +1,12 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '#app/ports/notifier.ts';
 import type { NotificationChannelConfig } from '#config/types.ts';
 import { amazonQMessage } from '#domain/notifications/amazon-q-message.ts';
-import { defaultClient, topicRegion } from './sns-alert-sink.ts';
+import { clientFor } from './clients.ts';
+import { topicRegion } from './sns-alert-sink.ts';
 
 export interface AmazonQNotifierOptions {
-  /** An injected client (tests point one at moto); otherwise the alert sink's shared client for the topic's region. */
+  /** An injected client (tests point one at moto); otherwise the shared client (clients.ts) for the topic's region. */
   client?: SNSClient;
 }
 
@@ -20,7 +21,8 @@ export function createAmazonQNotifier(options: AmazonQNotifierOptions = {}): Not
   return {
     async send(channel: NotificationChannelConfig, notification) {
       if (channel.kind !== 'amazon-q') throw new Error(`not an Amazon Q channel: ${channel.kind}`);
-      const client = options.client ?? defaultClient(topicRegion(channel.topicArn));
+      const client =
+        options.client ?? (await clientFor(SNSClient, { region: topicRegion(channel.topicArn) }));
       await client.send(
         new PublishCommand({
           TopicArn: channel.topicArn,

@@ -1,5 +1,6 @@
 import { CodeBuildClient, StartBuildCommand, type StartBuildCommandOutput } from '@aws-sdk/client-codebuild';
 import { type BuildRequest, BuildStartError, type BuildStarter } from '#app/ports/build-starter.ts';
+import { clientFor } from './clients.ts';
 
 export { BuildStartError } from '#app/ports/build-starter.ts';
 
@@ -8,22 +9,6 @@ export interface CodeBuildStarterOptions {
   client?: CodeBuildClient;
   /** Region of the default client; the SDK's chain (AWS_REGION, profile) decides when absent. */
   region?: string;
-}
-
-const defaultClients = new Map<string, CodeBuildClient>();
-
-/**
- * One client per region, created on first use and kept for the container's life. Endpoint and
- * credentials come from the SDK's standard chain (`AWS_ENDPOINT_URL_CODEBUILD` redirects it).
- */
-function defaultClient(region: string | undefined): CodeBuildClient {
-  const key = region ?? '';
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new CodeBuildClient(region === undefined ? {} : { region });
-    defaultClients.set(key, client);
-  }
-  return client;
 }
 
 const errorName = (error: unknown): string | undefined =>
@@ -35,13 +20,14 @@ const errorName = (error: unknown): string | undefined =>
  * are retried by the SDK; errors other than an unknown project propagate unchanged.
  */
 export function createCodeBuildStarter(options: CodeBuildStarterOptions = {}): BuildStarter {
-  const client = (): CodeBuildClient => options.client ?? defaultClient(options.region);
+  const client = async (): Promise<CodeBuildClient> =>
+    options.client ?? clientFor(CodeBuildClient, { region: options.region });
   return {
     async startBuild(request: BuildRequest): Promise<{ buildArn: string }> {
       const { project } = request;
       let output: StartBuildCommandOutput;
       try {
-        output = await client().send(
+        output = await (await client()).send(
           new StartBuildCommand({
             projectName: project,
             sourceVersion: request.sourceVersion,

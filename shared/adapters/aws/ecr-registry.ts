@@ -15,6 +15,7 @@ import {
   type ScanResult,
 } from '#app/ports/image-registry.ts';
 import { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
+import { clientFor } from './clients.ts';
 
 export { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
 
@@ -25,22 +26,6 @@ export interface EcrRegistryOptions {
   region?: string;
   /** `maxResults` of each DescribeImages page when listing (1–1000). Default 1000: the fewest calls. */
   pageSize?: number;
-}
-
-const defaultClients = new Map<string, ECRClient>();
-
-/**
- * One client per region, created on first use and kept for the container's life. Endpoint and
- * credentials come from the SDK's standard chain, so `AWS_ENDPOINT_URL_ECR` redirects it.
- */
-function defaultClient(region: string | undefined): ECRClient {
-  const key = region ?? '';
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new ECRClient(region === undefined ? {} : { region });
-    defaultClients.set(key, client);
-  }
-  return client;
 }
 
 const errorName = (error: unknown): string | undefined =>
@@ -54,7 +39,8 @@ const MAX_PAGE_SIZE = 1000;
  * does not name propagate unchanged (throttling and 5xx are retried by the SDK first).
  */
 export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegistry {
-  const client = (): ECRClient => options.client ?? defaultClient(options.region);
+  const client = async (): Promise<ECRClient> =>
+    options.client ?? clientFor(ECRClient, { region: options.region });
   const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new RangeError(`pageSize: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
@@ -74,7 +60,9 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       const imageId: ImageIdentifier = digest === undefined ? { imageTag: tag } : { imageDigest: digest };
       let output: DescribeImagesCommandOutput;
       try {
-        output = await client().send(new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }));
+        output = await (await client()).send(
+          new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }),
+        );
       } catch (error) {
         switch (errorName(error)) {
           case 'ImageNotFoundException':
@@ -96,7 +84,10 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       const repositoryName = ecrRepositoryName(repository);
       const images: ImageDetail[] = [];
       try {
-        for await (const page of paginateDescribeImages({ client: client(), pageSize }, { repositoryName })) {
+        for await (const page of paginateDescribeImages(
+          { client: await client(), pageSize },
+          { repositoryName },
+        )) {
           for (const detail of page.imageDetails ?? []) images.push(toImageDetail(detail, repositoryName));
         }
       } catch (error) {
@@ -113,7 +104,7 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       try {
         // Only the counts are needed, and every page carries the counts of the whole image: one
         // call, asking for the smallest page of findings.
-        output = await client().send(
+        output = await (await client()).send(
           new DescribeImageScanFindingsCommand({
             repositoryName,
             imageId: { imageDigest: digest },

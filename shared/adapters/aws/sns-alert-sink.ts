@@ -1,6 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, AlertSink } from '#app/ports/alert-sink.ts';
 import { flatten, plainLine } from '#domain/untrusted-text.ts';
+import { clientFor } from './clients.ts';
 
 export interface SnsAlertSinkOptions {
   topicArn: string;
@@ -95,26 +96,11 @@ export function snsMessage(alert: Alert): string {
   return truncateUtf8(message, MAX_MESSAGE_BYTES - Buffer.byteLength(marker, 'utf8')) + marker;
 }
 
-const defaultClients = new Map<string, SNSClient>();
-
 /** The region of an SNS topic ARN; throws on anything else. */
 export function topicRegion(topicArn: string): string {
   const region = TOPIC_ARN.exec(topicArn)?.[1];
   if (region === undefined) throw new Error(`not an SNS topic ARN: ${JSON.stringify(topicArn)}`);
   return region;
-}
-
-/**
- * One client per region, created on first use. Endpoint and credentials come from the SDK's
- * standard chain, so `AWS_ENDPOINT_URL_SNS` redirects it.
- */
-export function defaultClient(region: string): SNSClient {
-  let client = defaultClients.get(region);
-  if (client === undefined) {
-    client = new SNSClient({ region });
-    defaultClients.set(region, client);
-  }
-  return client;
 }
 
 /**
@@ -124,11 +110,11 @@ export function defaultClient(region: string): SNSClient {
 export function createSnsAlertSink(options: SnsAlertSinkOptions): AlertSink {
   const { topicArn } = options;
   const region = topicRegion(topicArn);
-  const client = (): SNSClient => options.client ?? defaultClient(region);
+  const client = async (): Promise<SNSClient> => options.client ?? clientFor(SNSClient, { region });
 
   return {
     async publish(alert: Alert): Promise<void> {
-      await client().send(
+      await (await client()).send(
         new PublishCommand({
           TopicArn: topicArn,
           Subject: snsSubject(alert.subject),

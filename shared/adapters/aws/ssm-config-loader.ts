@@ -4,6 +4,7 @@ import { mergeConfigParts } from '#config/merge-documents.ts';
 import { parseConfig } from '#config/schema.ts';
 import type { Config } from '#config/types.ts';
 import { ConfigError } from '#domain/errors.ts';
+import { clientFor } from './clients.ts';
 
 export interface ConfigLoader {
   load(): Promise<Config>;
@@ -20,14 +21,6 @@ export interface SsmConfigLoaderOptions {
 }
 
 export const DEFAULT_CONFIG_TTL_SECONDS = 300;
-
-let sharedClient: SSMClient | undefined;
-
-/** One client per container, created on first use so that importing this module costs nothing. */
-function defaultClient(): SSMClient {
-  sharedClient ??= new SSMClient({});
-  return sharedClient;
-}
 
 function ttlFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.FLOWKEEPER_CONFIG_TTL_SECONDS;
@@ -81,7 +74,7 @@ export function createSsmConfigLoader(options: SsmConfigLoaderOptions): ConfigLo
   }
 
   async function fetchConfig(): Promise<Config> {
-    const client = options.client ?? defaultClient();
+    const client = options.client ?? (await clientFor(SSMClient));
     if (byPath) return fetchConfigParts(client);
     let value: string | undefined;
     try {

@@ -1,6 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterStore, StoredParameter } from '#app/ports/parameter-store.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import { clientFor } from './clients.ts';
 
 export interface SsmParameterStoreOptions {
   /** An injected client (tests point one at an emulator); otherwise a shared default client. */
@@ -78,22 +79,6 @@ function requireValue(name: string, value: string, description: string | undefin
   }
 }
 
-const defaultClients = new Map<string, SSMClient>();
-
-/**
- * One client per region, created on first use and kept for the container's life. Endpoint and
- * credentials come from the SDK's standard chain, so `AWS_ENDPOINT_URL_SSM` redirects it.
- */
-function defaultClient(region: string | undefined): SSMClient {
-  const key = region ?? '';
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new SSMClient(region === undefined ? {} : { region });
-    defaultClients.set(key, client);
-  }
-  return client;
-}
-
 const isParameterNotFound = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ParameterNotFound';
 
@@ -102,13 +87,14 @@ const isParameterNotFound = (error: unknown): boolean =>
  * String. Names and values are checked before any request; service errors propagate unchanged.
  */
 export function createSsmParameterStore(options: SsmParameterStoreOptions = {}): ParameterStore {
-  const client = (): SSMClient => options.client ?? defaultClient(options.region);
+  const client = async (): Promise<SSMClient> =>
+    options.client ?? clientFor(SSMClient, { region: options.region });
 
   return {
     async get(name: string): Promise<StoredParameter | undefined> {
       requireName(name, 'read');
       try {
-        const { Parameter } = await client().send(
+        const { Parameter } = await (await client()).send(
           new GetParameterCommand({ Name: name, WithDecryption: true }),
         );
         return { value: Parameter?.Value ?? '', version: Parameter?.Version ?? 0 };
@@ -121,7 +107,7 @@ export function createSsmParameterStore(options: SsmParameterStoreOptions = {}):
     async put(name: string, value: string, description?: string): Promise<StoredParameter> {
       requireName(name, 'write');
       requireValue(name, value, description);
-      const { Version } = await client().send(
+      const { Version } = await (await client()).send(
         new PutParameterCommand({
           Name: name,
           Value: value,

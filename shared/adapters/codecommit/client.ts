@@ -1,4 +1,5 @@
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { clientFor } from '../aws/clients.ts';
 
 /** What the CodeCommit adapters accept to reach the service. */
 export interface CodeCommitClientOptions {
@@ -10,29 +11,12 @@ export interface CodeCommitClientOptions {
   maxAttempts?: number;
 }
 
-const defaultClients = new Map<string, CodeCommitClient>();
-
 /**
- * One client per region and retry setting, created on first use and kept for the container's life.
- * Endpoint and credentials come from the SDK's standard chain, so `AWS_ENDPOINT_URL_CODECOMMIT`
- * redirects it (to an emulator, say).
+ * The injected client, or the shared one for the region and retry setting (adapters/aws/clients.ts),
+ * created on first call, not at construction.
  */
-function defaultClient(region: string | undefined, maxAttempts: number | undefined): CodeCommitClient {
-  const key = `${region ?? ''}|${maxAttempts ?? ''}`;
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new CodeCommitClient({
-      ...(region === undefined ? {} : { region }),
-      ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    });
-    defaultClients.set(key, client);
-  }
-  return client;
-}
-
-/** The injected client, or the shared default one (created on first call, not at construction). */
-export const codeCommitClient = (options: CodeCommitClientOptions): CodeCommitClient =>
-  options.client ?? defaultClient(options.region, options.maxAttempts);
+export const codeCommitClient = async (options: CodeCommitClientOptions): Promise<CodeCommitClient> =>
+  options.client ?? clientFor(CodeCommitClient, { region: options.region, maxAttempts: options.maxAttempts });
 
 /** The SDK names a service error after its modelled exception (`PullRequestDoesNotExistException`). */
 export const serviceErrorName = (error: unknown): string | undefined =>

@@ -34,7 +34,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitHost {
   const { repositoryName } = options;
-  const client = (): CodeCommitClient => codeCommitClient(options);
+  const client = (): Promise<CodeCommitClient> => codeCommitClient(options);
   const where = (branch: string, path?: string): string =>
     `CodeCommit repository ${repositoryName}, branch ${branch}${path === undefined ? '' : `, path ${path}`}`;
 
@@ -48,7 +48,7 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
       const place = `${where(branch, path)}${at === undefined ? '' : ` at commit ${at}`}`;
       let output: GetFileCommandOutput;
       try {
-        output = await client().send(
+        output = await (await client()).send(
           new GetFileCommand({ repositoryName, commitSpecifier: at ?? branch, filePath: path }),
         );
       } catch (error) {
@@ -102,7 +102,7 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
       }));
       checkSizes(putFiles, (path) => where(branch, path), where(branch));
       try {
-        const output = await client().send(
+        const output = await (await client()).send(
           new CreateCommitCommand({
             repositoryName,
             branchName: branch,
@@ -161,7 +161,7 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
       do {
         let output: GetDifferencesCommandOutput;
         try {
-          output = await client().send(
+          output = await (await client()).send(
             new GetDifferencesCommand({
               repositoryName,
               beforeCommitSpecifier: fromCommit,

@@ -48,7 +48,7 @@ function commitDetails(id: string, commit: Commit): CommitDetails {
  */
 export function createCodeCommitMirrorReplica(options: CodeCommitMirrorReplicaOptions): MirrorReplica {
   const { repositoryName } = options;
-  const client = (): CodeCommitClient => codeCommitClient(options);
+  const client = (): Promise<CodeCommitClient> => codeCommitClient(options);
   const place = (detail: string): string => `CodeCommit repository ${repositoryName}, ${detail}`;
 
   const repositoryMissing = (error: unknown): never => {
@@ -60,7 +60,7 @@ export function createCodeCommitMirrorReplica(options: CodeCommitMirrorReplicaOp
 
   async function getCommit(id: string): Promise<CommitDetails> {
     try {
-      const { commit } = await client().send(new GetCommitCommand({ repositoryName, commitId: id }));
+      const { commit } = await (await client()).send(new GetCommitCommand({ repositoryName, commitId: id }));
       if (commit === undefined) throw new Error(place(`GetCommit answered no commit for ${id}`));
       return commitDetails(id, commit);
     } catch (error) {
@@ -78,7 +78,7 @@ export function createCodeCommitMirrorReplica(options: CodeCommitMirrorReplicaOp
     const all: Difference[] = [];
     let nextToken: string | undefined;
     do {
-      const output = await client()
+      const output = await (await client())
         .send(
           new GetDifferencesCommand({
             repositoryName,
@@ -99,7 +99,7 @@ export function createCodeCommitMirrorReplica(options: CodeCommitMirrorReplicaOp
     if (kind !== undefined) {
       throw new GitHostError('InvalidPath', place(`${path} is ${kind}, which cannot be replayed as a file`));
     }
-    const { content } = await client()
+    const { content } = await (await client())
       .send(new GetBlobCommand({ repositoryName, blobId }))
       .catch((error: unknown) => {
         if (serviceErrorName(error) === 'FileTooLargeException') {
@@ -121,7 +121,7 @@ export function createCodeCommitMirrorReplica(options: CodeCommitMirrorReplicaOp
 
     async branchHead(branch: string): Promise<string | undefined> {
       try {
-        const { branch: found } = await client().send(
+        const { branch: found } = await (await client()).send(
           new GetBranchCommand({ repositoryName, branchName: branch }),
         );
         return found?.commitId;

@@ -42,7 +42,7 @@ function newestFirst(a: string, b: string): number {
  */
 export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHostOptions): PullRequestHost {
   const { repositoryName } = options;
-  const client = (): CodeCommitClient => codeCommitClient(options);
+  const client = (): Promise<CodeCommitClient> => codeCommitClient(options);
   const where = (id: string): string => `pull request ${id} of CodeCommit repository ${repositoryName}`;
 
   /**
@@ -113,7 +113,7 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
 
   const getPullRequest = async (id: string): Promise<PullRequest> => {
     try {
-      const output = await client().send(new GetPullRequestCommand({ pullRequestId: id }));
+      const output = await (await client()).send(new GetPullRequestCommand({ pullRequestId: id }));
       return toPullRequest(id, output.pullRequest);
     } catch (error) {
       return mapped(error, where(id));
@@ -125,7 +125,7 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
     let nextToken: string | undefined;
     try {
       do {
-        const output = await client().send(
+        const output = await (await client()).send(
           new ListPullRequestsCommand({ repositoryName, pullRequestStatus: status, nextToken }),
         );
         ids.push(...(output.pullRequestIds ?? []));
@@ -157,7 +157,7 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
     async createPullRequest(request: NewPullRequest): Promise<PullRequest> {
       let output: CreatePullRequestCommandOutput;
       try {
-        output = await client().send(
+        output = await (await client()).send(
           new CreatePullRequestCommand({
             title: request.title,
             description: request.description,
@@ -182,7 +182,7 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
 
     async postComment(comment: NewComment): Promise<{ commentId: string }> {
       try {
-        const output = await client().send(
+        const output = await (await client()).send(
           new PostCommentForPullRequestCommand({
             pullRequestId: comment.pullRequestId,
             repositoryName,
@@ -206,7 +206,7 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
 
     async closePullRequest(id: string): Promise<void> {
       try {
-        await client().send(
+        await (await client()).send(
           new UpdatePullRequestStatusCommand({ pullRequestId: id, pullRequestStatus: 'CLOSED' }),
         );
       } catch (error) {
@@ -217,7 +217,7 @@ export function createCodeCommitPullRequestHost(options: CodeCommitPullRequestHo
 
     async setApproval(id, revisionId, state): Promise<ApprovalOutcome> {
       try {
-        await client().send(
+        await (await client()).send(
           new UpdatePullRequestApprovalStateCommand({ pullRequestId: id, revisionId, approvalState: state }),
         );
         return { status: 'done' };

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitHostError } from '#app/ports/git-host.ts';
 import { TransientError } from '#domain/errors.ts';
+import { inSubsegment } from '../aws/tracing.ts';
 
 /**
  * A small client for GitLab's REST API v4 over `fetch`: authentication, JSON, paging, retries and
@@ -139,6 +140,31 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** Collections whose next path segment is an id, a path or a name (`/projects/:id/repository/files/:id`). */
+const TAKES_ID = new Set([
+  'projects',
+  'files',
+  'commits',
+  'branches',
+  'statuses',
+  'merge_requests',
+  'notes',
+  'remote_mirrors',
+]);
+
+/**
+ * The operation a request is, for its trace subsegment: method and route with the ids left out
+ * (`GitLab GET /projects/:id/repository/files/:id`), so project names and paths stay out of traces
+ * and one operation is one name.
+ */
+export function operationOf(method: string, path: string): string {
+  const segments = path.split('/');
+  const route = segments.map((segment, index) =>
+    index > 0 && TAKES_ID.has(segments[index - 1] ?? '') ? ':id' : segment,
+  );
+  return `GitLab ${method} ${route.join('/')}`;
+}
+
 export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
   const baseUrl = `${options.url.replace(/\/+$/, '')}/api/v4`;
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -150,7 +176,12 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
   const backoff = (attempt: number): number =>
     Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 
-  async function request<T>(path: string, init: GitLabRequest = {}): Promise<GitLabResponse<T>> {
+  /** Every request, its retries included, is one trace subsegment named by its operation. */
+  function request<T>(path: string, init: GitLabRequest = {}): Promise<GitLabResponse<T>> {
+    return inSubsegment(operationOf(init.method ?? 'GET', path), () => send<T>(path, init));
+  }
+
+  async function send<T>(path: string, init: GitLabRequest): Promise<GitLabResponse<T>> {
     const method = init.method ?? 'GET';
     const url = new URL(`${baseUrl}${path}`);
     for (const [key, value] of Object.entries(init.query ?? {})) {

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { TokenSource } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import { clientFor } from '../aws/clients.ts';
 import type { TokenSupplier } from './api.ts';
 
 /** Clients the token is read with; shared default clients (SDK chain for region and endpoint) otherwise. */
@@ -20,19 +21,6 @@ export class TokenSourceError extends FlowkeeperError {
 /** `SSM parameter /flowkeeper/gitlab-token`, for messages; never the value. */
 export const describeTokenSource = (source: TokenSource): string =>
   'ssm' in source ? `SSM parameter ${source.ssm}` : `Secrets Manager secret ${source.secretsManager}`;
-
-const defaultSsm = new Map<string, SSMClient>();
-const defaultSecretsManager = new Map<string, SecretsManagerClient>();
-
-function sharedClient<C>(clients: Map<string, C>, region: string | undefined, create: () => C): C {
-  const key = region ?? '';
-  let client = clients.get(key);
-  if (client === undefined) {
-    client = create();
-    clients.set(key, client);
-  }
-  return client;
-}
 
 /** Tokens by client and source, for the container's life; only successful reads are kept. */
 const cache = new WeakMap<object, Map<string, Promise<string>>>();
@@ -72,28 +60,20 @@ async function readSecret(
 
 interface Reader {
   /** The client, which keys the cache (a test's client never shares a default client's tokens). */
-  client: object;
+  client(): Promise<object>;
   fetch(): Promise<string | undefined>;
 }
 
 function ssmReader(name: string, clients: TokenClients, what: string): Reader {
-  const { region } = clients;
-  const client =
-    clients.ssm ??
-    sharedClient(defaultSsm, region, () => new SSMClient(region === undefined ? {} : { region }));
-  return { client, fetch: () => readSsm(client, name, what) };
+  const client = async (): Promise<SSMClient> =>
+    clients.ssm ?? clientFor(SSMClient, { region: clients.region });
+  return { client, fetch: async () => readSsm(await client(), name, what) };
 }
 
 function secretReader(secretId: string, clients: TokenClients, what: string): Reader {
-  const { region } = clients;
-  const client =
-    clients.secretsManager ??
-    sharedClient(
-      defaultSecretsManager,
-      region,
-      () => new SecretsManagerClient(region === undefined ? {} : { region }),
-    );
-  return { client, fetch: () => readSecret(client, secretId, what) };
+  const client = async (): Promise<SecretsManagerClient> =>
+    clients.secretsManager ?? clientFor(SecretsManagerClient, { region: clients.region });
+  return { client, fetch: async () => readSecret(await client(), secretId, what) };
 }
 
 /**
@@ -130,11 +110,12 @@ export function tokenProvider(
       ? ssmReader(source.ssm, clients, what)
       : secretReader(source.secretsManager, clients, what);
 
-  return (options = {}) => {
-    let tokens = cache.get(read.client);
+  return async (options = {}) => {
+    const client = await read.client();
+    let tokens = cache.get(client);
     if (tokens === undefined) {
       tokens = new Map();
-      cache.set(read.client, tokens);
+      cache.set(client, tokens);
     }
     const cached = tokens.get(description);
     if (cached !== undefined && !options.fresh) return cached;

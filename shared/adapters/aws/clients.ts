@@ -1,0 +1,55 @@
+import { traceClient } from './tracing.ts';
+
+/**
+ * Where an AWS client sends its calls and as whom. Clients are shared for the container's life, one
+ * per service and place: region, the identity that signs (`roleArn`, none for the function's own
+ * role) and the retry setting.
+ */
+export interface ClientPlace {
+  /** The SDK's chain (AWS_REGION, profile) decides when absent. */
+  region?: string;
+  /** The role whose credentials sign the calls; the function's own role when absent. */
+  roleArn?: string;
+  /** Attempts of the SDK's standard retry strategy (throttling, 5xx); the SDK default (3) when absent. */
+  maxAttempts?: number;
+}
+
+/** An `@aws-sdk/client-*` client class. */
+export type ClientClass<C> = new (config: { region?: string; maxAttempts?: number }) => C;
+
+const clients = new Map<ClientClass<unknown>, Map<string, Promise<unknown>>>();
+
+/**
+ * The shared client of `Service` for `place`, created on first use and traced when tracing is on
+ * (tracing.ts). Endpoint and credentials come from the SDK's standard chain, so
+ * `AWS_ENDPOINT_URL_<SERVICE>` (or `AWS_ENDPOINT_URL`) redirects it to moto or an emulator.
+ */
+export function clientFor<C>(Service: ClientClass<C>, place: ClientPlace = {}): Promise<C> {
+  let byPlace = clients.get(Service);
+  if (byPlace === undefined) {
+    byPlace = new Map();
+    clients.set(Service, byPlace);
+  }
+  const key = `${place.region ?? ''}|${place.roleArn ?? ''}|${place.maxAttempts ?? ''}`;
+  let client = byPlace.get(key) as Promise<C> | undefined;
+  if (client === undefined) {
+    const created = createClient(Service, place);
+    byPlace.set(key, created);
+    created.catch(() => byPlace.delete(key)); // a failure is not kept: the next call tries again
+    client = created;
+  }
+  return client;
+}
+
+async function createClient<C>(Service: ClientClass<C>, place: ClientPlace): Promise<C> {
+  if (place.roleArn !== undefined) {
+    throw new Error(
+      `AWS client for role ${place.roleArn}: assumed-role credentials are not available; leave roleArn out to use the function's own role`,
+    );
+  }
+  const client = new Service({
+    ...(place.region === undefined ? {} : { region: place.region }),
+    ...(place.maxAttempts === undefined ? {} : { maxAttempts: place.maxAttempts }),
+  });
+  return traceClient(client);
+}
