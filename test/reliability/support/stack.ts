@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,8 +77,10 @@ export async function startStack(logicalIds: string[]): Promise<Stack> {
   const sns = new SNSClient({ endpoint, region, credentials });
   const sqs = new SQSClient({ endpoint, region, credentials });
 
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'flowkeeper-alerts' }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'flowkeeper-alerts-inbox' }));
+  // moto is shared by the files of a run: this stack's alerts get a topic and an inbox of their own.
+  const alerts = `flowkeeper-alerts-${randomUUID().slice(0, 8)}`;
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: alerts }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${alerts}-inbox` }));
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
   );
