@@ -39,6 +39,8 @@ export interface Stack {
   emulators: Emulators;
   codecommit: CodeCommitEmulator;
   bundles: Record<string, FunctionBundle>;
+  /** Where this stack's bundles are built when the run has no shared bundle directory. */
+  distDir: string;
   ssm: SSMClient;
   ecr: ECRClient;
   alertTopicArn: string;
@@ -109,6 +111,7 @@ export async function startStack(logicalIds: string[]): Promise<Stack> {
     emulators,
     codecommit: emulators.codecommit,
     bundles: Object.fromEntries(built.map((bundle) => [bundle.logicalId, bundle])),
+    distDir,
     ssm,
     ecr,
     sqs,
