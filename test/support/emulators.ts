@@ -17,7 +17,7 @@ import { createSsmParameterStore } from '#adapters/aws/ssm-parameter-store.ts';
 import { type CodeBuildEmulator, startCodeBuildEmulator } from '../emulators/codebuild/server.ts';
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '../emulators/codecommit/server.ts';
 import { type GitLabEmulator, startGitLabEmulator } from '../emulators/gitlab/server.ts';
-import { type MotoServer, startMoto } from './moto.ts';
+import { type MotoServer, spawnMoto, startMoto } from './moto.ts';
 
 export interface EmulatorsOptions {
   /** Region of the printed environment and of the emulated resources; default us-east-1. */
@@ -304,8 +304,12 @@ async function relay(port: number, target: URL): Promise<{ endpoint: string; clo
   };
 }
 
-async function startMotoOn(port: number | undefined): Promise<MotoServer> {
-  const moto = await startMoto();
+/**
+ * moto on `port` (relayed) or its own. A seeded set writes the example's fixed names
+ * (`/flowkeeper/config`, …), so it gets a server of its own even in a test run sharing one.
+ */
+async function startMotoOn(port: number | undefined, own: boolean): Promise<MotoServer> {
+  const moto = await (own ? spawnMoto() : startMoto());
   if (!port) return moto;
   try {
     const relayed = await relay(port, new URL(moto.endpoint));
@@ -355,7 +359,7 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
 
   try {
     const [motoStart, codecommitStart, codebuildStart, gitlabStart] = await Promise.allSettled([
-      startMotoOn(options.motoPort).then((moto) => (started.moto = moto)),
+      startMotoOn(options.motoPort, options.seed === true).then((moto) => (started.moto = moto)),
       startCodeCommitEmulator({
         root,
         region,

@@ -11,10 +11,26 @@ export interface MotoServer {
 const STARTUP_TIMEOUT_MS = 30_000;
 
 /**
+ * Set by the test run's global setup (test/support/global-setup.ts) to the one moto_server every
+ * test file shares; files keep apart by naming their resources uniquely.
+ */
+export const SHARED_MOTO_ENV = 'FLOWKEEPER_TEST_MOTO_ENDPOINT';
+
+/**
+ * The run's shared moto_server when the global setup started one (its `stop()` leaves it running
+ * for the other files), else a server of this caller's own ({@link spawnMoto}).
+ */
+export async function startMoto(): Promise<MotoServer> {
+  const shared = process.env[SHARED_MOTO_ENV];
+  if (shared) return { endpoint: shared, stop: async () => {} };
+  return spawnMoto();
+}
+
+/**
  * Start moto's server on a free local port and wait until it answers. The server runs in its own
  * process group, which `stop()` ends (and, failing that, the exit of this process).
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function spawnMoto(): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {

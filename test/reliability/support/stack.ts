@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ export interface Stack {
   emulators: Emulators;
   codecommit: CodeCommitEmulator;
   bundles: Record<string, FunctionBundle>;
+  /** Where this stack's bundles are built when the run has no shared bundle directory. */
+  distDir: string;
   ssm: SSMClient;
   ecr: ECRClient;
   alertTopicArn: string;
@@ -76,8 +79,10 @@ export async function startStack(logicalIds: string[]): Promise<Stack> {
   const sns = new SNSClient({ endpoint, region, credentials });
   const sqs = new SQSClient({ endpoint, region, credentials });
 
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'flowkeeper-alerts' }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'flowkeeper-alerts-inbox' }));
+  // moto is shared by the files of a run: this stack's alerts get a topic and an inbox of their own.
+  const alerts = `flowkeeper-alerts-${randomUUID().slice(0, 8)}`;
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: alerts }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${alerts}-inbox` }));
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -106,6 +111,7 @@ export async function startStack(logicalIds: string[]): Promise<Stack> {
     emulators,
     codecommit: emulators.codecommit,
     bundles: Object.fromEntries(built.map((bundle) => [bundle.logicalId, bundle])),
+    distDir,
     ssm,
     ecr,
     sqs,

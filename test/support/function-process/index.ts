@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFunction, type FunctionBuild } from '../../../tooling/build.ts';
-import { handlerExport, listFunctions, loadTemplate } from '../../../tooling/sam-template.ts';
+import {
+  handlerExport,
+  listFunctions,
+  loadTemplate,
+  type SamFunction,
+} from '../../../tooling/sam-template.ts';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
@@ -18,12 +23,55 @@ export interface FunctionBundle {
   exportName: string;
 }
 
-/** Build a template function with its own esbuild settings into a temporary directory. */
+/**
+ * Set by the test run's global setup: the directory where each function is bundled once per run,
+ * by the first test file that asks for it; the others wait for that build and reuse it.
+ */
+export const SHARED_BUNDLES_ENV = 'FLOWKEEPER_TEST_BUNDLES_DIR';
+
+const SHARED_BUILD_TIMEOUT_MS = 120_000;
+
+/**
+ * Build a template function with its own esbuild settings into `distDir`, or, in a test run, into
+ * the run's shared bundle directory once for every file.
+ */
 export async function buildBundle(logicalId: string, distDir: string): Promise<FunctionBundle> {
   const fn = listFunctions(loadTemplate()).find((candidate) => candidate.logicalId === logicalId);
   if (!fn) throw new Error(`no function ${logicalId} in template.yaml`);
-  const build = await buildFunction(fn, { distDir });
+  const shared = process.env[SHARED_BUNDLES_ENV];
+  const build = shared ? await sharedBuild(fn, shared) : await buildFunction(fn, { distDir });
   return { logicalId, build, exportName: handlerExport(fn.handler) };
+}
+
+/** The run's one build of `fn`: made here when no other file started it, else awaited. */
+async function sharedBuild(fn: SamFunction, root: string): Promise<FunctionBuild> {
+  const lock = join(root, `${fn.logicalId}.building`);
+  const done = join(root, `${fn.logicalId}.json`);
+  const deadline = Date.now() + SHARED_BUILD_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const finished = await readFile(done, 'utf8').catch(() => undefined);
+    if (finished !== undefined) return JSON.parse(finished) as FunctionBuild;
+    const claimed = await mkdir(lock).then(
+      () => true,
+      () => false,
+    );
+    if (claimed) {
+      try {
+        const build = await buildFunction(fn, { distDir: root });
+        await writeFile(`${done}.tmp`, JSON.stringify(build));
+        await rename(`${done}.tmp`, done);
+        return build;
+      } catch (error) {
+        // Let a waiting file try again rather than wait for a build that will never come.
+        await rm(lock, { recursive: true, force: true });
+        throw error;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `the shared build of ${fn.logicalId} did not finish within ${SHARED_BUILD_TIMEOUT_MS / 1000} s`,
+  );
 }
 
 export interface InvokeOptions {

@@ -2,8 +2,8 @@ import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStateEvent } from '#test/codebuild-events.ts';
 import { pullRequestEvent } from '#test/codecommit-events.ts';
-import { invokeBundle } from '#test/function-process/index.ts';
-import type { BuildRecord } from '../emulators/codebuild/server.ts';
+import type { BuildRecord } from '../../emulators/codebuild/server.ts';
+import { type InProcessFlow, inProcessFlow } from '../../reliability/support/in-process.ts';
 import {
   approvalsOf,
   arnOf,
@@ -17,27 +17,30 @@ import {
   promotionChain,
   pullRequestFields,
   pushFiles,
-} from './support/pull-requests.ts';
-import { type Stack, startStack } from './support/stack.ts';
+} from '../../reliability/support/pull-requests.ts';
+import { type Stack, startStack } from '../../reliability/support/stack.ts';
 
-// The validation chain as deployed: BranchFlowFunction starts the build of an allowed pull request,
-// the CodeBuild emulator runs it, and BuildReportFunction (the approver, another identity) reports
-// the result on the pull request and approves or revokes the revision that was built.
+// The validation chain through the ports, in this process: the branch-flow service starts the build
+// of an allowed pull request, the CodeBuild emulator runs it, and the build-report service (the
+// approver, another identity) reports the result on the pull request and approves or revokes the
+// revision that was built. Real CodeCommit, CodeBuild, SNS and SSM adapters against the emulators.
 
 const PROJECT = 'manifests-validate';
 
 let stack: Stack;
 let developer: CodeCommitClient;
 let repositories = 0;
+const flows: InProcessFlow[] = [];
 
 beforeAll(async () => {
-  stack = await startStack(['BranchFlowFunction', 'BuildReportFunction']);
+  stack = await startStack([]);
   developer = clientAs(stack, IDENTITIES.developer);
   stack.emulators.codebuild.createProject(PROJECT);
   stack.emulators.codebuild.createProject('unit-tests');
 });
 afterAll(async () => {
   developer?.destroy();
+  for (const flow of flows) flow.stop();
   await stack?.stop();
 });
 
@@ -50,18 +53,17 @@ async function validatedRepository(onViolation: 'close' | 'revoke-approval' = 'c
     openPromotionPullRequest: true,
     validation: { project: PROJECT, approve: true },
   });
-  const flowEnv = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
-  const reportEnv = stack.envFor(configParameter, {
-    AWS_ACCESS_KEY_ID: IDENTITIES.approver,
+  const flow = inProcessFlow(stack, configParameter, { accessKeyId: IDENTITIES.flowkeeper });
+  const report = inProcessFlow(stack, configParameter, {
+    accessKeyId: IDENTITIES.approver,
     // As the template sets it: BranchFlowFunction's identity is the one that starts validation builds.
-    FLOWKEEPER_BUILD_STARTERS: IDENTITIES.flowkeeper,
+    buildStarters: [IDENTITIES.flowkeeper],
   });
+  flows.push(flow, report);
   return {
     name,
-    flow: (events: unknown[]) =>
-      invokeBundle(stack.bundles.BranchFlowFunction as never, events, { env: flowEnv }),
-    report: (events: unknown[]) =>
-      invokeBundle(stack.bundles.BuildReportFunction as never, events, { env: reportEnv }),
+    flow: (events: unknown[]) => flow.invoke(events),
+    report: (events: unknown[]) => report.invoke(events),
   };
 }
 

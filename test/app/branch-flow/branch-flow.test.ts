@@ -1,7 +1,8 @@
 import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent, referenceEvent } from '#test/codecommit-events.ts';
-import { invokeBundle } from '#test/function-process/index.ts';
+import { buildBundle, invokeBundle } from '#test/function-process/index.ts';
+import { type InProcessFlow, inProcessFlow } from '../../reliability/support/in-process.ts';
 import {
   arnOf,
   clientAs,
@@ -16,23 +17,26 @@ import {
   pullRequestFields,
   pullRequestStatus,
   pushFiles,
-} from './support/pull-requests.ts';
-import { type Stack, startStack } from './support/stack.ts';
+} from '../../reliability/support/pull-requests.ts';
+import { type Stack, startStack } from '../../reliability/support/stack.ts';
 
-// BranchFlowFunction as Lambda runs it (the bundle, in fresh processes) against the CodeCommit and
-// CodeBuild emulators, with a developer and Flowkeeper as two different identities.
+// The branch-flow service in this process, through its ports: the real CodeCommit, CodeBuild, SNS
+// and SSM adapters against the CodeCommit and CodeBuild emulators and moto, with a developer and
+// Flowkeeper as two different identities. The bundle itself runs in test/reliability.
 
 let stack: Stack;
 let developer: CodeCommitClient;
 let repositories = 0;
+const flows: InProcessFlow[] = [];
 
 beforeAll(async () => {
-  stack = await startStack(['BranchFlowFunction']);
+  stack = await startStack([]);
   developer = clientAs(stack, IDENTITIES.developer);
   stack.emulators.codebuild.createProject('manifests-validate');
 });
 afterAll(async () => {
   developer?.destroy();
+  for (const flow of flows) flow.stop();
   await stack?.stop();
 });
 
@@ -53,10 +57,9 @@ async function flowRepository(options: FlowOptions = {}) {
     openPromotionPullRequest: true,
     ...(options.validation ? { validation: { project: 'manifests-validate', approve: true } } : {}),
   });
-  const env = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
-  const invoke = (events: unknown[], concurrency = 1) =>
-    invokeBundle(stack.bundles.BranchFlowFunction as never, events, { env, concurrency });
-  return { name, env, invoke };
+  const flow = inProcessFlow(stack, configParameter, { accessKeyId: IDENTITIES.flowkeeper });
+  flows.push(flow);
+  return { name, configParameter, invoke: flow.invoke };
 }
 
 describe('a pull request against the flow', () => {
@@ -379,9 +382,10 @@ describe('a branch update', () => {
       commitId: pushed,
       callerArn: sessionOf('stack-ImageBumpFunctionRole-ABC'),
     });
-    const [outcome] = await invokeBundle(stack.bundles.BranchFlowFunction as never, [event], {
-      env: { ...repo.env, TRUSTED_PUSHER_ARNS: role },
-    });
+    // Through the bundle, as deployed: the variable reaches the service only through the function's wiring.
+    const env = stack.envFor(repo.configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
+    const bundle = await buildBundle('BranchFlowFunction', stack.distDir);
+    const [outcome] = await invokeBundle(bundle, [event], { env: { ...env, TRUSTED_PUSHER_ARNS: role } });
     expect(flowActions(outcome)).toEqual([expect.objectContaining({ type: 'check', allowed: true })]);
   });
 
