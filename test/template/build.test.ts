@@ -226,7 +226,19 @@ describe('buildFunction', () => {
       'git-hosts',
       'pull-request-hosts',
     ],
-    MirrorSyncFunction: ['aws/powertools-metrics', 'aws/sns-alert-sink', 'aws/ssm-config-loader', 'git-hosts'],
+    MirrorSyncFunction: [
+      'aws/powertools-metrics',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+    ],
+    PreviewFunction: [
+      'aws/ecr-registry',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+      'preview-sources',
+    ],
   };
 
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(
