@@ -64,17 +64,19 @@ const image = closedObject({
     })
     .optional(),
   target: previewTarget,
-}).superRefine((value, ctx) => {
-  if (regexProblem(value.tag) !== undefined) return;
-  const captures = namedGroups(value.tag).filter((name) => (CAPTURES as readonly string[]).includes(name));
-  if (captures.length !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['tag'],
-      message: `must have exactly one named capture among ${CAPTURES.join(', ')} (found ${captures.length === 0 ? 'none' : captures.join(', ')})`,
-    });
-  }
-});
+})
+  .meta({ description: 'How an image push finds its preview and what it bumps there.' })
+  .superRefine((value, ctx) => {
+    if (regexProblem(value.tag) !== undefined) return;
+    const captures = namedGroups(value.tag).filter((name) => (CAPTURES as readonly string[]).includes(name));
+    if (captures.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tag'],
+        message: `must have exactly one named capture among ${CAPTURES.join(', ')} (found ${captures.length === 0 ? 'none' : captures.join(', ')})`,
+      });
+    }
+  });
 
 const previewSet = closedObject({
   name: checkedString(
@@ -138,7 +140,7 @@ const previewSet = closedObject({
           'Also open a preview when a matching branch is created (CodeCommit), closed when it is deleted.',
       })
       .default(false),
-  }),
+  }).meta({ description: 'Which pull requests, merge requests or branches get a preview.' }),
   url: checkedString(
     (value) => value.includes('{slug}') && /^https?:\/\//.test(value),
     (value) => `must be an http(s) URL holding {slug} (got ${JSON.stringify(value)})`,
@@ -157,7 +159,9 @@ const previewSet = closedObject({
       .max(24 * 365)
       .meta({ description: 'Hours after which the sweep removes a preview, open source or not.' })
       .default(168),
-  }).prefault({}),
+  })
+    .meta({ description: 'Limits: how many previews may be open at once, and for how long.' })
+    .prefault({}),
 }).meta({ title: 'Preview set', description: 'Preview environments for the branches of one repository.' });
 
 export const previews = z
@@ -169,7 +173,7 @@ export const previews = z
       'updated by image pushes and removed on close. Template values may hold {slug}, {branch}, ' +
       '{pullRequest}, {url} and {image}.',
   })
-  .default([]);
+  .optional();
 
 type AssignableTo<T extends U, U> = T;
 /** Compile-time proof that the schema produces the configuration's preview shape. */

@@ -268,7 +268,7 @@ describe('PreviewFunction IAM', () => {
       JSON.stringify(statement.Action).includes('CreateCommit'),
     );
     expect(committing.map((statement) => statement.Sid)).toEqual(['CommitPreviews']);
-    expect(JSON.stringify(committing[0]?.Resource)).toContain('${PreviewRepositoryName}');
+    expect(JSON.stringify(committing[0]?.Resource)).toContain(':${'.concat('PreviewRepositoryName}'));
     const writes = statements
       .flatMap((statement) => [statement.Action].flat() as string[])
       .filter((action) => action.startsWith('codecommit:') && !READ_ACTION.test(action.slice(11)));
