@@ -27,7 +27,8 @@ export function createCodeCommitPreviewSource(options: CodeCommitPreviewSourceOp
     let nextToken: string | undefined;
     do {
       const output: GetCommentsForPullRequestCommandOutput = await client().send(
-        new GetCommentsForPullRequestCommand({ pullRequestId, repositoryName, nextToken }),
+        // With a repository name the API also wants both commits; the pull request id alone lists every comment.
+        new GetCommentsForPullRequestCommand({ pullRequestId, nextToken }),
       );
       for (const thread of output.commentsForPullRequestData ?? []) {
         if ((thread.comments ?? []).some((comment) => comment.content?.includes(marker))) return true;
