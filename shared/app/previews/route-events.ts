@@ -14,6 +14,10 @@ import { closePreview, type EventContext, openPreview, sweepPreviews, updatePrev
 
 const setsOf = (config: Config): PreviewSetConfig[] => config.previews ?? [];
 
+/**
+ * Whether the set's source is the repository an event names. A local source (the embedded default)
+ * stands in for a CodeCommit repository of the same name as its key.
+ */
 function sourceIs(
   config: Config,
   set: PreviewSetConfig,
@@ -21,6 +25,7 @@ function sourceIs(
   name: string,
 ): boolean {
   const repository = config.repositories[set.source.repository];
+  if (repository?.provider === 'local') return provider === 'codecommit' && set.source.repository === name;
   if (repository === undefined || repository.provider !== provider) return false;
   return provider === 'codecommit'
     ? repository.provider === 'codecommit' && repository.name === name
