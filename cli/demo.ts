@@ -7,6 +7,7 @@ import { loadConfigFile } from '#config/load-file.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { invokeFunction } from './invoke.ts';
 import { fromRoot } from './paths.ts';
+import { collectPreviews, renderPreviews } from './previews.ts';
 import { renderResult } from './render.ts';
 import { collectStatus, renderStatus } from './status.ts';
 
@@ -25,6 +26,41 @@ const STEPS: { event: string; caption: string }[] = [
   { event: 'ecr-delete.json', caption: 'an image deleted → skipped' },
   { event: 'ecr-push-unconfigured.json', caption: 'a push to a repository nobody configured → skipped' },
 ];
+
+const PREVIEW_STEPS: { event: string; caption: string; list?: boolean }[] = [
+  {
+    event: 'preview-pr-created.json',
+    caption: 'pull request 7 opened → previews/<slug>/ rendered from the template',
+    list: true,
+  },
+  { event: 'preview-pr-created.json', caption: 'the same event again → already open, nothing written' },
+  {
+    event: 'preview-pr-closed.json',
+    caption: 'pull request 7 closed → the preview directory removed',
+    list: true,
+  },
+];
+
+/** A preview opening and closing through PreviewFunction on the example repository. */
+async function previewSteps(example: { repository: string; config: string }, out: (text: string) => void) {
+  for (const step of PREVIEW_STEPS) {
+    out(`\n── ${step.caption}\n   npx flowkeeper invoke PreviewFunction --event events/${step.event}\n`);
+    const { result } = await invokeFunction({
+      logicalId: 'PreviewFunction',
+      eventFile: fromRoot('events', step.event),
+      configFile: example.config,
+    });
+    out(renderResult(result).text);
+    if (step.list) {
+      out('\n── npx flowkeeper previews\n');
+      out(renderPreviews(await collectPreviews(await loadConfigFile(example.config))));
+    }
+  }
+  out(
+    await git(['log', '-3', '--stat', '--no-color', '--format=%h %s', 'main'], { cwd: example.repository }),
+  );
+  out('\n');
+}
 
 /** Replay the sample events through ImageBumpFunction against a throwaway example repository. */
 export async function runDemo(options: { keep?: string; out?: (text: string) => void } = {}): Promise<void> {
@@ -59,6 +95,7 @@ export async function runDemo(options: { keep?: string; out?: (text: string) => 
     out('\n');
     out('\n── npx flowkeeper status: what each environment branch runs, and what waits to be promoted\n');
     out(renderStatus(await collectStatus(await loadConfigFile(example.config))));
+    await previewSteps(example, out);
     if (options.keep) out(`\nKept in ${dir}\n`);
   } finally {
     if (!options.keep) await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { runDemo } from './demo.ts';
 import { createExampleRepository } from './example-repo.ts';
 import { functionForEvent, InputError, invokeFunction } from './invoke.ts';
 import { fromRoot } from './paths.ts';
+import { collectPreviews, renderPreviews } from './previews.ts';
 import { renderResult } from './render.ts';
 import { collectStatus, loadStatusConfig, renderStatus } from './status.ts';
 import { COMMAND_USAGE, USAGE, UsageError } from './usage.ts';
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<Exit> {
       return functions();
     case 'status':
       return status(rest);
+    case 'previews':
+      return previews(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -105,6 +108,17 @@ async function status(args: string[]): Promise<Exit> {
   });
   const statuses = await collectStatus(await loadStatusConfig(values.config));
   process.stdout.write(values.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderStatus(statuses));
+  return 0;
+}
+
+async function previews(args: string[]): Promise<Exit> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false } },
+  });
+  const listed = await collectPreviews(await loadStatusConfig(values.config));
+  process.stdout.write(values.json ? `${JSON.stringify(listed, null, 2)}\n` : renderPreviews(listed));
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import type { FlowAction } from '#app/branch-flow/result.ts';
 import type { BumpAction } from '#app/image-bump/result.ts';
 import type { MirrorAction } from '#app/mirror/result.ts';
+import type { PreviewAction } from '#app/previews/deps.ts';
 
 export interface RenderedResult {
   text: string;
@@ -19,14 +20,27 @@ export function renderResult(result: unknown): RenderedResult {
     return { text: '', rejected: `${String(result.error.type)}: ${message}` };
   }
   const actions = Array.isArray(result.actions)
-    ? (result.actions as (BumpAction | FlowAction | MirrorAction)[])
+    ? (result.actions as (BumpAction | FlowAction | MirrorAction | PreviewAction)[])
     : [];
   for (const action of actions) lines.push(...renderAction(action));
   if (actions.length === 0) lines.push('nothing to do');
   return { text: `${lines.join('\n')}\n` };
 }
 
-function renderAction(action: BumpAction | FlowAction | MirrorAction): string[] {
+/** Preview actions name their preview set; no other result carries `set`. */
+const isPreviewAction = (action: object): action is PreviewAction => 'set' in action;
+
+function renderPreviewAction(action: PreviewAction): string[] {
+  if (action.type === 'skip')
+    return [`skip${action.slug ? ` preview ${action.slug}` : ''}: ${action.reason}`];
+  const commit = action.commitId === '' ? '' : ` (commit ${action.commitId.slice(0, 12)})`;
+  return [
+    `${action.type} preview ${action.slug} of ${action.set}${commit}${action.detail ? `: ${action.detail}` : ''}`,
+  ];
+}
+
+function renderAction(action: BumpAction | FlowAction | MirrorAction | PreviewAction): string[] {
+  if (isPreviewAction(action)) return renderPreviewAction(action);
   if (isMirrorAction(action)) return renderMirrorAction(action);
   if (isFlowAction(action)) return renderFlowAction(action);
   const where = 'branch' in action && action.branch ? `${action.repository}/${action.branch}` : '';

@@ -16,6 +16,8 @@ Commands:
   status [--config <file>] [--json]
         For each repository with a promotion order: the image values on each environment branch,
         what waits to be promoted, and the open promotion pull requests.
+  previews [--config <file>] [--json]
+        Open preview environments (slug, source, image, URL, age) and those waiting for room.
   functions                  List the functions of template.yaml and their event rules.
 
 Options: --version prints the version; <command> --help prints a command's usage.
@@ -49,6 +51,10 @@ Replay the sample events against a throwaway example repository; --keep leaves i
 
 For each repository with a promotion order: the image values on each environment branch, what
 waits to be promoted, and the open promotion pull requests.`,
+  previews: `Usage: flowkeeper previews [--config <file>] [--json]
+
+Every open preview environment of every preview set (slug, source, image, URL, age), read from
+the manifests repositories, and the previews waiting for room under the limit.`,
   functions: `Usage: flowkeeper functions
 
 List the functions of template.yaml and the event rules that reach each one.`,

@@ -8,6 +8,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { formatPath, type Issue, isRecord } from '#config/issue-list.ts';
 import { issueMessage } from '#config/issue-messages.ts';
+import { previewIssues } from '#config/preview-rules.ts';
 import { targetBase } from '#config/target-fields.ts';
 import { type ValueWrites, valueWrites, writesOverlap } from '#config/value-locations.ts';
 
@@ -54,7 +55,12 @@ export function crossReferenceIssues(
     }
   }
 
-  if (input.images === undefined && input.flow === undefined && input.mirrors === undefined) {
+  if (
+    input.images === undefined &&
+    input.flow === undefined &&
+    input.mirrors === undefined &&
+    input.previews === undefined
+  ) {
     issues.push({
       path: ['images'],
       message:
@@ -62,6 +68,7 @@ export function crossReferenceIssues(
         'or mirror a GitLab project under mirrors',
     });
   }
+  issues.push(...previewIssues(input, repositoryNames));
   if (isRecord(input.flow) && repositoryNames) {
     for (const name of Object.keys(input.flow)) {
       if (!repositoryNames.includes(name)) {

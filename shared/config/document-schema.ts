@@ -8,6 +8,7 @@ import { fileTargets } from '#config/file-target-schemas.ts';
 import { flow } from '#config/flow-schema.ts';
 import { mirrors } from '#config/mirrors-schema.ts';
 import { notifications } from '#config/notifications-schema.ts';
+import { previews } from '#config/previews-schema.ts';
 import { repositories } from '#config/repositories-schema.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 import { parameterTarget } from '#config/ssm-target-schema.ts';
@@ -74,6 +75,7 @@ export const configSchema = closedObject(
     flow,
     mirrors,
     notifications,
+    previews,
   },
   'an object with repositories and images',
 ).meta({
@@ -81,7 +83,12 @@ export const configSchema = closedObject(
   description:
     'Which images are followed, which manifests they update, how branches may change, and which ' +
     'mirrors are kept true.',
-  anyOf: [{ required: ['images'] }, { required: ['flow'] }, { required: ['mirrors'] }],
+  anyOf: [
+    { required: ['images'] },
+    { required: ['flow'] },
+    { required: ['mirrors'] },
+    { required: ['previews'] },
+  ],
 });
 
 type AssignableTo<T extends U, U> = T;

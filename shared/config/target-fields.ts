@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { checkedString, closedObject, requiredText } from '#config/schema-building-blocks.ts';
 import { branchNameProblem, isRepositoryPath } from '#config/value-rules.ts';
 
-const location = {
+export const location = {
   repository: requiredText.meta({ description: 'Name of a repository defined under `repositories`.' }),
   branch: checkedString(
     (value) => branchNameProblem(value) === undefined,
@@ -38,15 +38,25 @@ export const scan = closedObject({
 /** The keys every target has, checked on their own when `kind` is unknown. */
 export const targetBase = z.object({ ...location, setName });
 
-/** A file target of `kind`: the location keys, `kind`, its own `shape`, then `setName` and `scan`. */
-export const fileTarget = <Kind extends string, Shape extends z.core.$ZodLooseShape>(
+/**
+ * A file target of `kind`: the location keys, `kind`, its own `shape`, then `setName` and `scan`.
+ * `where` replaces the location keys where the place is given otherwise (a preview's target names
+ * only a file inside the preview directory).
+ */
+export const fileTarget = <
+  Kind extends string,
+  Shape extends z.core.$ZodLooseShape,
+  Where extends z.core.$ZodLooseShape = typeof location,
+>(
   kind: Kind,
   shape: Shape,
   meta: { title: string; description: string; example: { file: string } & Record<string, unknown> },
+  where: Where = location as unknown as Where,
 ) => {
   const { file, ...options } = meta.example;
+  const place = 'repository' in where ? { repository: 'manifests', branch: 'main', file } : { file };
   return closedObject({
-    ...location,
+    ...where,
     kind: z.literal(kind).meta({ description: 'Manifest kind.' }),
     ...shape,
     setName,
@@ -54,6 +64,6 @@ export const fileTarget = <Kind extends string, Shape extends z.core.$ZodLooseSh
   }).meta({
     title: meta.title,
     description: meta.description,
-    examples: [{ repository: 'manifests', branch: 'main', file, kind, ...options }],
+    examples: [{ ...place, kind, ...options }],
   });
 };

@@ -1,6 +1,6 @@
 import type { FlowRules } from '#domain/flow-rules.ts';
 import type { TagPolicy } from '#domain/tag-policy.ts';
-import type { DigestMode, Target } from '#domain/targets.ts';
+import type { DigestMode, EditSpec, Target } from '#domain/targets.ts';
 
 export type { TagOrdering, TagPolicy } from '#domain/tag-policy.ts';
 
@@ -18,7 +18,46 @@ export interface Config {
   mirrors: MirrorConfig[];
   /** Chat channels told about bumps, violations, builds and drift; absent when none. */
   notifications?: NotificationsConfig;
+  /** Preview environments; empty when none. */
+  previews?: PreviewSetConfig[];
 }
+
+/** One set of preview environments: where they go, what opens them, what updates them. */
+export interface PreviewSetConfig {
+  name: string;
+  /** Key of the manifests repository holding the previews. */
+  repository: string;
+  branch: string;
+  /** Template directory (no trailing slash once read). */
+  template: string;
+  /** Preview directory pattern ending in `/{slug}`. */
+  path: string;
+  slugPrefix: string;
+  source: {
+    /** Key of the application repository (CodeCommit or GitLab). */
+    repository: string;
+    branches: string[];
+    destination?: string;
+    /** Open on branch creation and close on deletion too (CodeCommit reference events). */
+    branchCreated: boolean;
+  };
+  /** URL pattern holding `{slug}`. */
+  url: string;
+  image?: PreviewImage;
+  limits: { maxOpen: number; ttlHours: number };
+}
+
+export interface PreviewImage {
+  ecr: string;
+  /** Tag pattern with one named capture: `slug`, `branch` or `pr`. */
+  tag: string;
+  uri?: string;
+  /** The target inside the preview directory: `file` relative to it. */
+  target: PreviewTarget;
+}
+
+/** A file target whose `file` is relative to the preview directory (repository and branch are the set's). */
+export type PreviewTarget = { [K in EditSpec['kind']]: EditSpec<K> & { file: string } }[EditSpec['kind']];
 
 /** The branch flow of one repository: the pure rules plus what Flowkeeper does around pull requests. */
 export interface FlowSettings extends FlowRules {

@@ -47,7 +47,7 @@ export function patternMatches(source: string, tag: string): boolean {
 }
 
 /** The first match of `source` in `tag` and its named groups, or undefined, in linear time. */
-function patternExec(
+export function patternCaptures(
   source: string,
   tag: string,
 ): { match: string; groups: Record<string, string | undefined> } | undefined {
@@ -200,7 +200,7 @@ export function compareTags(
 }
 
 function orderingKey(ordering: Extract<TagOrdering, { kind: 'pattern' }>, tag: string): string | undefined {
-  const match = patternExec(ordering.pattern, tag);
+  const match = patternCaptures(ordering.pattern, tag);
   if (!match) return undefined;
   return ordering.by === undefined ? match.match : match.groups[ordering.by];
 }

@@ -6,6 +6,12 @@ describe('demo', () => {
     let output = '';
     await runDemo({ out: (text) => (output += text) });
     expect(output).toContain('--- a/base/kustomization.yaml');
+    expect(output).toMatch(/^open preview feature-login-page-[0-9a-f]{8} of web \(commit [0-9a-f]{12}\)/m);
+    expect(output).toMatch(
+      /^feature-login-page-[0-9a-f]{8}\s+app-source #7 feature\/Login-Page\s+\(template\)\s+https:/m,
+    );
+    expect(output).toMatch(/^close preview feature-login-page-[0-9a-f]{8} of web/m);
+    expect(output).toContain('No preview is open.');
     expect(output).toMatch(/^\+\s+newTag: 1\.4\.2/m);
     expect(output).toContain('--- a/charts/my-app/values.yaml');
     expect(output).toMatch(/^\+\s+tag: "1\.4\.2"/m);

@@ -245,6 +245,13 @@ describe('buildFunction', () => {
       'slack/webhook-notifier',
     ],
     GitLabWebhookFunction: ['aws/eventbridge-bus', 'gitlab/webhook-token'],
+    PreviewFunction: [
+      'aws/ecr-registry',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+      'preview-sources',
+    ],
   };
 
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(

@@ -150,6 +150,7 @@ describe('IAM in template.yaml', () => {
       'BuildReportFunction',
       'ImageBumpFunction',
       'MirrorSyncFunction',
+      'PreviewFunction',
       'ReconcileFunction',
     ]);
   });
@@ -263,5 +264,31 @@ ${policies}
     expect(
       ['codecommit:CreateCommit', 'kms:Decrypt', 'sqs:SendMessage', 's3:*', '*'].map(isWriteAction),
     ).toEqual([true, true, true, true, true]);
+  });
+});
+
+/** Every IAM statement (an object with `Sid`) anywhere below `value`. */
+function statementsIn(value: unknown): Record<string, unknown>[] {
+  if (Array.isArray(value)) return value.flatMap(statementsIn);
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  return [
+    ...(typeof record.Sid === 'string' ? [record] : []),
+    ...Object.values(record).flatMap(statementsIn),
+  ];
+}
+
+describe('PreviewFunction IAM', () => {
+  it('commits only to the previews repository and only reads and comments on pull requests elsewhere', () => {
+    const statements = statementsIn(loadTemplate().Resources.PreviewFunction?.Properties?.Policies);
+    const committing = statements.filter((statement) =>
+      JSON.stringify(statement.Action).includes('CreateCommit'),
+    );
+    expect(committing.map((statement) => statement.Sid)).toEqual(['CommitPreviews']);
+    expect(JSON.stringify(committing[0]?.Resource)).toContain(':${'.concat('PreviewRepositoryName}'));
+    const writes = statements
+      .flatMap((statement) => [statement.Action].flat() as string[])
+      .filter((action) => action.startsWith('codecommit:') && !READ_ACTION.test(action.slice(11)));
+    expect(writes.sort()).toEqual(['codecommit:CreateCommit', 'codecommit:PostCommentForPullRequest']);
   });
 });
