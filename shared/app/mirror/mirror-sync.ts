@@ -11,7 +11,7 @@ import {
 import type { MirrorPair } from '#domain/mirror-pairs.ts';
 import type { AlertSink } from '../ports/alert-sink.ts';
 import type { MetricsSink } from '../ports/metrics-sink.ts';
-import type { CommitDetails, FileChangeAfter, MirrorPrimary, MirrorReplica } from '../ports/mirror-hosts.ts';
+import type { CommitDetails, MirrorPrimary, MirrorReplica } from '../ports/mirror-hosts.ts';
 import type { MirrorAction, MirrorState } from './result.ts';
 
 /** How far back CodeCommit's history is walked looking for a commit GitLab has. */
