@@ -3,6 +3,7 @@
  * branch flow of repositories and the GitLab → CodeCommit mirrors.
  */
 import * as z from 'zod';
+import { accounts } from '#config/aws-access-schema.ts';
 import { commit } from '#config/commit-schema.ts';
 import { fileTargets } from '#config/file-target-schemas.ts';
 import { flow } from '#config/flow-schema.ts';
@@ -72,6 +73,7 @@ export const configSchema = closedObject(
       .default([]),
     flow,
     mirrors,
+    accounts,
   },
   'an object with repositories and images',
 ).meta({

@@ -12,9 +12,11 @@ import {
   type ImageDetail,
   type ImageRegistry,
   RegistryError,
+  type RegistryOrigin,
   type ScanResult,
 } from '#app/ports/image-registry.ts';
 import { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
+import type { CredentialsProvider } from './assumed-role.ts';
 
 export { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
 
@@ -25,19 +27,28 @@ export interface EcrRegistryOptions {
   region?: string;
   /** `maxResults` of each DescribeImages page when listing (1–1000). Default 1000: the fewest calls. */
   pageSize?: number;
+  /**
+   * The credentials of the role that reads the registry of a source account (`accounts.<id>.ecrReadRoleArn`),
+   * or undefined to read it with the function's own (its own account, or a registry policy allowing it).
+   */
+  credentialsFor?: (account: string) => CredentialsProvider | undefined;
 }
 
 const defaultClients = new Map<string, ECRClient>();
 
 /**
- * One client per region, created on first use and kept for the container's life. Endpoint and
- * credentials come from the SDK's standard chain, so `AWS_ENDPOINT_URL_ECR` redirects it.
+ * One client per region and assumed role, created on first use and kept for the container's life.
+ * Endpoint and credentials come from the SDK's standard chain (`AWS_ENDPOINT_URL_ECR` redirects
+ * it), unless a source account's role is given.
  */
-function defaultClient(region: string | undefined): ECRClient {
-  const key = region ?? '';
+function defaultClient(region: string | undefined, credentials: CredentialsProvider | undefined): ECRClient {
+  const key = `${region ?? ''}|${credentials?.cacheKey ?? ''}`;
   let client = defaultClients.get(key);
   if (client === undefined) {
-    client = new ECRClient(region === undefined ? {} : { region });
+    client = new ECRClient({
+      ...(region === undefined ? {} : { region }),
+      ...(credentials === undefined ? {} : { credentials }),
+    });
     defaultClients.set(key, client);
   }
   return client;
@@ -50,11 +61,19 @@ const MAX_PAGE_SIZE = 1000;
 
 /**
  * ECR through its API: DescribeImages for one image or, paginated, for all; DescribeImageScanFindings
- * for scan results. Repositories are given by name or by repository ARN. Service errors the port
- * does not name propagate unchanged (throttling and 5xx are retried by the SDK first).
+ * for scan results. Repositories are given by name or by repository ARN. With an origin, the
+ * requests name its account as `registryId` and go to its region, through the role of that account
+ * when one is configured. Service errors the port does not name propagate unchanged (throttling
+ * and 5xx are retried by the SDK first).
  */
 export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegistry {
-  const client = (): ECRClient => options.client ?? defaultClient(options.region);
+  const client = (origin?: RegistryOrigin): ECRClient => {
+    if (options.client) return options.client;
+    if (origin === undefined) return defaultClient(options.region, undefined);
+    return defaultClient(origin.region, options.credentialsFor?.(origin.account));
+  };
+  const registryOf = (origin?: RegistryOrigin): { registryId?: string } =>
+    origin === undefined ? {} : { registryId: origin.account };
   const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new RangeError(`pageSize: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
@@ -64,7 +83,7 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
     new RegistryError('RepositoryNotFound', `ECR repository ${repositoryName} does not exist`, { cause });
 
   return {
-    async describeImage(repository, ref) {
+    async describeImage(repository, ref, origin) {
       const repositoryName = ecrRepositoryName(repository);
       const { tag, digest } = ref;
       if (tag === undefined && digest === undefined) {
@@ -74,7 +93,9 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       const imageId: ImageIdentifier = digest === undefined ? { imageTag: tag } : { imageDigest: digest };
       let output: DescribeImagesCommandOutput;
       try {
-        output = await client().send(new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }));
+        output = await client(origin).send(
+          new DescribeImagesCommand({ repositoryName, imageIds: [imageId], ...registryOf(origin) }),
+        );
       } catch (error) {
         switch (errorName(error)) {
           case 'ImageNotFoundException':
@@ -92,11 +113,14 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       return image;
     },
 
-    async listImages(repository) {
+    async listImages(repository, origin) {
       const repositoryName = ecrRepositoryName(repository);
       const images: ImageDetail[] = [];
       try {
-        for await (const page of paginateDescribeImages({ client: client(), pageSize }, { repositoryName })) {
+        for await (const page of paginateDescribeImages(
+          { client: client(origin), pageSize },
+          { repositoryName, ...registryOf(origin) },
+        )) {
           for (const detail of page.imageDetails ?? []) images.push(toImageDetail(detail, repositoryName));
         }
       } catch (error) {
@@ -107,15 +131,16 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       return images;
     },
 
-    async scanFindings(repository, digest) {
+    async scanFindings(repository, digest, origin) {
       const repositoryName = ecrRepositoryName(repository);
       let output: DescribeImageScanFindingsCommandOutput;
       try {
         // Only the counts are needed, and every page carries the counts of the whole image: one
         // call, asking for the smallest page of findings.
-        output = await client().send(
+        output = await client(origin).send(
           new DescribeImageScanFindingsCommand({
             repositoryName,
+            ...registryOf(origin),
             imageId: { imageDigest: digest },
             maxResults: 1,
           }),

@@ -1,12 +1,15 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterStore, StoredParameter } from '#app/ports/parameter-store.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import type { CredentialsProvider } from './assumed-role.ts';
 
 export interface SsmParameterStoreOptions {
   /** An injected client (tests point one at an emulator); otherwise a shared default client. */
   client?: SSMClient;
   /** Region of the default client; the SDK's chain (AWS_REGION, profile) decides when absent. */
   region?: string;
+  /** Credentials of an assumed role (a parameter in another account); the SDK's chain when absent. */
+  credentials?: CredentialsProvider;
 }
 
 /** A parameter name or value SSM would refuse; permanent, so it is reported rather than retried. */
@@ -81,14 +84,18 @@ function requireValue(name: string, value: string, description: string | undefin
 const defaultClients = new Map<string, SSMClient>();
 
 /**
- * One client per region, created on first use and kept for the container's life. Endpoint and
- * credentials come from the SDK's standard chain, so `AWS_ENDPOINT_URL_SSM` redirects it.
+ * One client per region and assumed role, created on first use and kept for the container's life.
+ * Endpoint and credentials come from the SDK's standard chain (`AWS_ENDPOINT_URL_SSM` redirects
+ * it), unless an assumed role's credentials are given.
  */
-function defaultClient(region: string | undefined): SSMClient {
-  const key = region ?? '';
+function defaultClient(region: string | undefined, credentials: CredentialsProvider | undefined): SSMClient {
+  const key = `${region ?? ''}|${credentials?.cacheKey ?? ''}`;
   let client = defaultClients.get(key);
   if (client === undefined) {
-    client = new SSMClient(region === undefined ? {} : { region });
+    client = new SSMClient({
+      ...(region === undefined ? {} : { region }),
+      ...(credentials === undefined ? {} : { credentials }),
+    });
     defaultClients.set(key, client);
   }
   return client;
@@ -102,7 +109,7 @@ const isParameterNotFound = (error: unknown): boolean =>
  * String. Names and values are checked before any request; service errors propagate unchanged.
  */
 export function createSsmParameterStore(options: SsmParameterStoreOptions = {}): ParameterStore {
-  const client = (): SSMClient => options.client ?? defaultClient(options.region);
+  const client = (): SSMClient => options.client ?? defaultClient(options.region, options.credentials);
 
   return {
     async get(name: string): Promise<StoredParameter | undefined> {
