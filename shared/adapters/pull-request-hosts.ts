@@ -1,8 +1,8 @@
 import type { PullRequestHost } from '#app/ports/pull-request-host.ts';
 import type { Config } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
-import { createCodeCommitPullRequestHost } from './codecommit/pull-request-host.ts';
 import { credentialsOption } from './aws/assumed-role.ts';
+import { createCodeCommitPullRequestHost } from './codecommit/pull-request-host.ts';
 
 /** The pull-request host behind each configured repository key, created once per configuration. */
 export function pullRequestHostsFor(config: Config): (repository: string) => PullRequestHost {

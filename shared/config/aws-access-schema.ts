@@ -32,7 +32,8 @@ export const roleArn = (description: string) =>
 
 export const externalId = checkedString(
   (value) => EXTERNAL_ID.test(value),
-  () => 'must be 2-1224 letters, digits or _ + = , . @ : / - (the sts:ExternalId the role trust policy requires)',
+  () =>
+    'must be 2-1224 letters, digits or _ + = , . @ : / - (the sts:ExternalId the role trust policy requires)',
 )
   .meta({
     description:

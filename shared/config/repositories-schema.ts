@@ -37,21 +37,23 @@ const codecommitRepository = closedObject({
   }),
   region: region("AWS region of the repository; the function's own region when omitted."),
   ...roleFields('the repository'),
-}).meta({
-  title: 'CodeCommit repository',
-  description:
-    'An AWS CodeCommit repository, in Flowkeeper\'s account or, through `roleArn`, in another one ' +
-    '(docs/multi-account.md).',
-  examples: [
-    { provider: 'codecommit', name: 'app-manifests', region: 'eu-west-1' },
-    {
-      provider: 'codecommit',
-      name: 'prod-manifests',
-      region: 'eu-west-1',
-      roleArn: 'arn:aws:iam::333333333333:role/flowkeeper-manifests-writer',
-    },
-  ],
-}).superRefine(externalIdNeedsRole);
+})
+  .meta({
+    title: 'CodeCommit repository',
+    description:
+      "An AWS CodeCommit repository, in Flowkeeper's account or, through `roleArn`, in another one " +
+      '(docs/multi-account.md).',
+    examples: [
+      { provider: 'codecommit', name: 'app-manifests', region: 'eu-west-1' },
+      {
+        provider: 'codecommit',
+        name: 'prod-manifests',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::333333333333:role/flowkeeper-manifests-writer',
+      },
+    ],
+  })
+  .superRefine(externalIdNeedsRole);
 
 const repository = z
   .discriminatedUnion('provider', [localRepository, codecommitRepository, gitlabRepository])

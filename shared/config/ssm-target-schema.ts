@@ -26,18 +26,20 @@ export const parameterTarget = closedObject({
   region: region("AWS region of the parameter; the function's own region when omitted."),
   ...roleFields('the parameter'),
   scan,
-}).meta({
-  title: 'SSM parameter target',
-  description:
-    'An SSM String parameter holding the image reference, for ECS, CodePipeline or CloudFormation ' +
-    'consumers that read images from Parameter Store. Written only when the value changes.',
-  examples: [
-    { kind: 'ssm', parameter: '/my-app/stg/image' },
-    {
-      kind: 'ssm',
-      parameter: '/my-app/prd/image',
-      region: 'eu-west-1',
-      roleArn: 'arn:aws:iam::222222222222:role/flowkeeper-parameter-writer',
-    },
-  ],
-}).superRefine(externalIdNeedsRole);
+})
+  .meta({
+    title: 'SSM parameter target',
+    description:
+      'An SSM String parameter holding the image reference, for ECS, CodePipeline or CloudFormation ' +
+      'consumers that read images from Parameter Store. Written only when the value changes.',
+    examples: [
+      { kind: 'ssm', parameter: '/my-app/stg/image' },
+      {
+        kind: 'ssm',
+        parameter: '/my-app/prd/image',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::222222222222:role/flowkeeper-parameter-writer',
+      },
+    ],
+  })
+  .superRefine(externalIdNeedsRole);

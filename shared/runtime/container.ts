@@ -91,7 +91,11 @@ function lazyRegistry(core: Core): ImageRegistry {
         registry: createEcrRegistry({
           credentialsFor: (account) => {
             const settings = accounts[account];
-            return settings && credentialsOption({ roleArn: settings.ecrReadRoleArn, externalId: settings.externalId }).credentials;
+            return (
+              settings &&
+              credentialsOption({ roleArn: settings.ecrReadRoleArn, externalId: settings.externalId })
+                .credentials
+            );
           },
         }),
       };
@@ -99,7 +103,8 @@ function lazyRegistry(core: Core): ImageRegistry {
     return current.registry;
   };
   return {
-    describeImage: async (repository, ref, origin) => (await registry()).describeImage(repository, ref, origin),
+    describeImage: async (repository, ref, origin) =>
+      (await registry()).describeImage(repository, ref, origin),
     listImages: async (repository, origin) => (await registry()).listImages(repository, origin),
     scanFindings: async (repository, digest, origin) =>
       (await registry()).scanFindings(repository, digest, origin),

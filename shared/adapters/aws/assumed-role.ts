@@ -95,7 +95,10 @@ let sharedSts: STSClient | undefined;
  * credentials for the container's life until shortly before they expire; concurrent callers share
  * one AssumeRole call. The credentials are never logged or put into an error.
  */
-export function assumedRoleCredentials(role: RoleToAssume, options: AssumedRoleOptions = {}): CredentialsProvider {
+export function assumedRoleCredentials(
+  role: RoleToAssume,
+  options: AssumedRoleOptions = {},
+): CredentialsProvider {
   const session = sessionName(options.caller ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'cli');
   const key = `${role.roleArn}|${role.externalId ?? ''}|${session}`;
   const now = options.now ?? Date.now;
@@ -145,11 +148,7 @@ export function credentialsOf(access: {
   });
 }
 
-async function assume(
-  role: RoleToAssume,
-  session: string,
-  client: Sts,
-): Promise<AssumedCredentials> {
+async function assume(role: RoleToAssume, session: string, client: Sts): Promise<AssumedCredentials> {
   let output: AssumeRoleCommandOutput;
   try {
     output = await client.send(
@@ -180,7 +179,10 @@ async function assume(
 }
 
 /** `{ credentials }` for a client's options when `access` names a role, else nothing (the SDK's chain). */
-export function credentialsOption(access: { roleArn?: string | undefined; externalId?: string | undefined }): {
+export function credentialsOption(access: {
+  roleArn?: string | undefined;
+  externalId?: string | undefined;
+}): {
   credentials?: CredentialsProvider;
 } {
   const credentials = credentialsOf(access);

@@ -26,7 +26,8 @@ export async function resolveScan(event: ImageScanEvent, deps: ApplyDeps): Promi
   const tags =
     event.tags.length > 0
       ? event.tags
-      : ((await deps.registry?.describeImage(rule.ecr, { digest: event.digest }, originOf(event)))?.tags ?? []);
+      : ((await deps.registry?.describeImage(rule.ecr, { digest: event.digest }, originOf(event)))?.tags ??
+        []);
   const tag = newestTag(rule.tags, tags);
   if (tag === undefined) {
     const held = tags.length > 0 ? tags.join(', ') : 'none';

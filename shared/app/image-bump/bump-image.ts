@@ -2,8 +2,8 @@ import type { ImageRule } from '#config/types.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { selectTag } from '#domain/tag-policy.ts';
 import { type EcrImageAction, repositoryUri } from '#parsers/ecr-image-action.ts';
-import { type ApplyDeps, applyImage, type Trigger } from './apply-image.ts';
 import type { RegistryOrigin } from '../ports/image-registry.ts';
+import { type ApplyDeps, applyImage, type Trigger } from './apply-image.ts';
 import type { BumpResult } from './result.ts';
 
 export type BumpOptions = ApplyDeps;
