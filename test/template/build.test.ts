@@ -197,6 +197,7 @@ describe('buildFunction', () => {
   /** The adapters each function's container names, each loaded as a chunk of its own on first use. */
   const ADAPTERS: Record<string, string[]> = {
     ImageBumpFunction: [
+      'aws/assumed-role',
       'aws/ecr-registry',
       'aws/powertools-metrics',
       'aws/sns-alert-sink',
@@ -205,6 +206,7 @@ describe('buildFunction', () => {
       'git-hosts',
     ],
     ReconcileFunction: [
+      'aws/assumed-role',
       'aws/ecr-registry',
       'aws/powertools-metrics',
       'aws/sns-alert-sink',
