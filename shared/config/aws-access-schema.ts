@@ -4,6 +4,7 @@
  * naming, per source account, the role that reads its ECR images.
  */
 import * as z from 'zod';
+import { type Issue, isRecord } from '#config/issue-list.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
@@ -85,18 +86,6 @@ export const accounts = z
     z.string().regex(ACCOUNT_ID, { error: 'account ids are 12 digits, quoted ("111111111111")' }),
     account,
   )
-  .superRefine((value, ctx) => {
-    for (const [id, settings] of Object.entries(value)) {
-      const roleAccount = accountOfArn(settings.ecrReadRoleArn);
-      if (roleAccount !== undefined && roleAccount !== id) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [id, 'ecrReadRoleArn'],
-          message: `is a role of account ${roleAccount}, not of ${id}: the role that reads ECR lives in the account whose registry it reads`,
-        });
-      }
-    }
-  })
   .meta({
     title: 'Source accounts',
     description:
@@ -106,3 +95,23 @@ export const accounts = z
     examples: [{ '111111111111': { ecrReadRoleArn: 'arn:aws:iam::111111111111:role/flowkeeper-ecr-read' } }],
   })
   .optional();
+
+/**
+ * Each `accounts.<id>.ecrReadRoleArn` must be a role of account `<id>`. Checked on the raw input, so
+ * it is reported even when another account id of the section is malformed.
+ */
+export function accountRoleIssues(input: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = [];
+  if (!isRecord(input.accounts)) return issues;
+  for (const [id, settings] of Object.entries(input.accounts)) {
+    if (!ACCOUNT_ID.test(id) || !isRecord(settings) || typeof settings.ecrReadRoleArn !== 'string') continue;
+    const roleAccount = accountOfArn(settings.ecrReadRoleArn);
+    if (roleAccount !== undefined && roleAccount !== id) {
+      issues.push({
+        path: ['accounts', id, 'ecrReadRoleArn'],
+        message: `is a role of account ${roleAccount}, not of ${id}: the role that reads ECR lives in the account whose registry it reads`,
+      });
+    }
+  }
+  return issues;
+}
