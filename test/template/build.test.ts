@@ -228,7 +228,12 @@ describe('buildFunction', () => {
       'git-hosts',
       'pull-request-hosts',
     ],
-    MirrorSyncFunction: ['aws/powertools-metrics', 'aws/sns-alert-sink', 'aws/ssm-config-loader', 'git-hosts'],
+    MirrorSyncFunction: [
+      'aws/powertools-metrics',
+      'aws/sns-alert-sink',
+      'aws/ssm-config-loader',
+      'git-hosts',
+    ],
   };
 
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(

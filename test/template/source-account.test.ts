@@ -17,6 +17,9 @@ import {
 const central = loadTemplate();
 const source = loadTemplate(resolve(PROJECT_ROOT, 'templates/source-account.yaml'));
 
+/** How the templates name the central account inside `!Sub`. */
+const CENTRAL_ACCOUNT = ['$', '{CentralAccountId}'].join('');
+
 const rulesOf = (template: SamTemplate) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
 
@@ -70,7 +73,7 @@ describe('templates/source-account.yaml', () => {
       expect(rule.targets, rule.id).toHaveLength(1);
       const [target] = rule.targets;
       expect(JSON.stringify(target?.Arn)).toContain(':event-bus/default');
-      expect(JSON.stringify(target?.Arn)).toContain('${CentralAccountId}');
+      expect(JSON.stringify(target?.Arn)).toContain(CENTRAL_ACCOUNT);
       expect(target?.RoleArn).toEqual({ 'Fn::GetAtt': ['ForwardEventsRole', 'Arn'] });
     }
   });
@@ -85,7 +88,7 @@ describe('templates/source-account.yaml', () => {
     const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
     expect(statements).toHaveLength(1);
     expect(statements[0]?.Action).toBe('events:PutEvents');
-    expect(JSON.stringify(statements[0]?.Resource)).toContain(':${CentralAccountId}:event-bus/default');
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(`:${CENTRAL_ACCOUNT}:event-bus/default`);
     expect(role.ManagedPolicyArns).toBeUndefined();
   });
 });

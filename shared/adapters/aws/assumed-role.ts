@@ -90,6 +90,12 @@ type Sts = Pick<STSClient, 'send'>;
 const caches = new WeakMap<Sts, Map<string, CacheEntry>>();
 let sharedSts: STSClient | undefined;
 
+/** One STS client for the container, from the SDK's chain (`AWS_ENDPOINT_URL_STS` redirects it). */
+function defaultSts(): STSClient {
+  sharedSts ??= new STSClient({});
+  return sharedSts;
+}
+
 /**
  * A credentials provider for the SDK clients that assumes `role` with STS and keeps the
  * credentials for the container's life until shortly before they expire; concurrent callers share
@@ -103,7 +109,7 @@ export function assumedRoleCredentials(
   const key = `${role.roleArn}|${role.externalId ?? ''}|${session}`;
   const now = options.now ?? Date.now;
   const provide = async () => {
-    const sts = options.sts ?? (sharedSts ??= new STSClient({}));
+    const sts = options.sts ?? defaultSts();
     let cache = caches.get(sts);
     if (cache === undefined) {
       cache = new Map();
