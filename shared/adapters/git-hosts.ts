@@ -2,6 +2,7 @@ import type { GitHost } from '#app/ports/git-host.ts';
 import type { MirrorPrimary, MirrorReplica } from '#app/ports/mirror-hosts.ts';
 import type { Config, RepositoryConfig } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import { credentialsOption } from './aws/assumed-role.ts';
 import { createCodeCommitGitHost } from './codecommit/git-host.ts';
 import { createCodeCommitMirrorReplica } from './codecommit/mirror-replica.ts';
 import { createGitLabGitHost, type GitLabGitHost } from './gitlab/git-host.ts';
@@ -32,6 +33,7 @@ export function createGitHost(settings: RepositoryConfig): GitHost {
       return createCodeCommitGitHost({
         repositoryName: settings.name,
         ...(settings.region ? { region: settings.region } : {}),
+        ...credentialsOption(settings),
       });
     case 'gitlab':
       return gitLabHost(settings);
@@ -96,6 +98,7 @@ export function mirrorHostsFor(config: Config): MirrorHosts {
         replica = createCodeCommitMirrorReplica({
           repositoryName: settings.name,
           ...(settings.region ? { region: settings.region } : {}),
+          ...credentialsOption(settings),
         });
         replicas.set(key, replica);
       }

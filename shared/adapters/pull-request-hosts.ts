@@ -1,6 +1,7 @@
 import type { PullRequestHost } from '#app/ports/pull-request-host.ts';
 import type { Config } from '#config/types.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import { credentialsOption } from './aws/assumed-role.ts';
 import { createCodeCommitPullRequestHost } from './codecommit/pull-request-host.ts';
 
 /** The pull-request host behind each configured repository key, created once per configuration. */
@@ -20,6 +21,7 @@ export function pullRequestHostsFor(config: Config): (repository: string) => Pul
       host = createCodeCommitPullRequestHost({
         repositoryName: settings.name,
         ...(settings.region ? { region: settings.region } : {}),
+        ...credentialsOption(settings),
       });
       hosts.set(repository, host);
     }

@@ -105,7 +105,9 @@ export function crossReferenceIssues(
       }
       if (t.kind === 'ssm') {
         if (typeof t.parameter !== 'string') return;
-        const key = sortedJson(['ssm', t.parameter]);
+        // The same name in another account or region is another parameter.
+        const account = typeof t.roleArn === 'string' ? (/:iam::(\d{12}):/.exec(t.roleArn)?.[1] ?? '') : '';
+        const key = sortedJson(['ssm', t.parameter, account, typeof t.region === 'string' ? t.region : '']);
         const here = formatPath(['images', i, 'update', j]);
         const first = parametersSeen.get(key);
         if (first === undefined) parametersSeen.set(key, here);

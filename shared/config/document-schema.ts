@@ -3,6 +3,7 @@
  * branch flow of repositories and the GitLab → CodeCommit mirrors.
  */
 import * as z from 'zod';
+import { accounts } from '#config/aws-access-schema.ts';
 import { commit } from '#config/commit-schema.ts';
 import { fileTargets } from '#config/file-target-schemas.ts';
 import { flow } from '#config/flow-schema.ts';
@@ -76,6 +77,7 @@ export const configSchema = closedObject(
     mirrors,
     notifications,
     previews,
+    accounts,
   },
   'an object with repositories and images',
 ).meta({

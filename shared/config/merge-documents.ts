@@ -9,15 +9,20 @@ export interface ConfigPart {
 
 /**
  * Merge the parts of a configuration split across several parameters, in name order:
- * `repositories` and `flow` maps are merged (a name defined twice is an error), `images` and
+ * `repositories`, `flow` and `accounts` maps are merged (a name defined twice is an error), `images` and
  * `mirrors` lists are concatenated, and `commit` may appear in one part only.
  */
 export function mergeConfigParts(parts: ConfigPart[], source: string): Record<string, unknown> {
   const issues: string[] = [];
-  const maps: Record<'repositories' | 'flow', Record<string, unknown>> = { repositories: {}, flow: {} };
-  /** The part that defined each `repositories.<name>` and `flow.<name>`. */
+  const maps: Record<'repositories' | 'flow' | 'accounts', Record<string, unknown>> = {
+    repositories: {},
+    flow: {},
+    accounts: {},
+  };
+  /** The part that defined each `repositories.<name>`, `flow.<name>` and `accounts.<id>`. */
   const origin = new Map<string, string>();
   let hasFlow = false;
+  let hasAccounts = false;
   let images: unknown[] | undefined;
   let mirrors: unknown[] | undefined;
   let commit: { value: unknown; from: string } | undefined;
@@ -29,8 +34,9 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
       continue;
     }
     for (const [key, value] of Object.entries(document)) {
-      if ((key === 'repositories' || key === 'flow') && isRecord(value)) {
+      if ((key === 'repositories' || key === 'flow' || key === 'accounts') && isRecord(value)) {
         hasFlow ||= key === 'flow';
+        hasAccounts ||= key === 'accounts';
         for (const [entry, settings] of Object.entries(value)) {
           const path = `${key}.${entry}`;
           const first = origin.get(path);
@@ -49,7 +55,7 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
         else commit = { value, from: name };
       } else {
         issues.push(
-          `${name}: ${key}: unknown key or wrong type (parts hold repositories, images, flow, mirrors and commit)`,
+          `${name}: ${key}: unknown key or wrong type (parts hold repositories, images, flow, mirrors, accounts and commit)`,
         );
       }
     }
@@ -60,6 +66,7 @@ export function mergeConfigParts(parts: ConfigPart[], source: string): Record<st
     // Without images, a flow or mirrors configuration stays one: `images: []` would be an error.
     ...(images || !(hasFlow || mirrors) ? { images: images ?? [] } : {}),
     ...(hasFlow ? { flow: maps.flow } : {}),
+    ...(hasAccounts ? { accounts: maps.accounts } : {}),
     ...(mirrors ? { mirrors } : {}),
     ...(commit ? { commit: commit.value } : {}),
   };

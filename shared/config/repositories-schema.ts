@@ -1,11 +1,11 @@
 /** The `repositories` section: git repositories that hold manifests, by name. */
 import * as z from 'zod';
+import { externalIdNeedsRole, region, roleFields } from '#config/aws-access-schema.ts';
 import { gitlabRepository } from '#config/gitlab-repository-schema.ts';
 import { checkedString, closedObject } from '#config/schema-building-blocks.ts';
 
 const REPOSITORY_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const CODECOMMIT_NAME = /^[\w.-]{1,100}$/;
-const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 const localRepository = closedObject({
   provider: z.literal('local').meta({ description: 'Repository kind.' }),
@@ -35,21 +35,25 @@ const codecommitRepository = closedObject({
     examples: ['app-manifests'],
     pattern: CODECOMMIT_NAME.source,
   }),
-  region: checkedString(
-    (value) => AWS_REGION.test(value),
-    (value) => `must be an AWS region such as eu-west-1 (got ${JSON.stringify(value)})`,
-  )
-    .meta({
-      description: "AWS region of the repository; the function's own region when omitted.",
-      examples: ['eu-west-1'],
-      pattern: AWS_REGION.source,
-    })
-    .optional(),
-}).meta({
-  title: 'CodeCommit repository',
-  description: 'An AWS CodeCommit repository.',
-  examples: [{ provider: 'codecommit', name: 'app-manifests', region: 'eu-west-1' }],
-});
+  region: region("AWS region of the repository; the function's own region when omitted."),
+  ...roleFields('the repository'),
+})
+  .meta({
+    title: 'CodeCommit repository',
+    description:
+      "An AWS CodeCommit repository, in Flowkeeper's account or, through `roleArn`, in another one " +
+      '(docs/multi-account.md).',
+    examples: [
+      { provider: 'codecommit', name: 'app-manifests', region: 'eu-west-1' },
+      {
+        provider: 'codecommit',
+        name: 'prod-manifests',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::333333333333:role/flowkeeper-manifests-writer',
+      },
+    ],
+  })
+  .superRefine(externalIdNeedsRole);
 
 const repository = z
   .discriminatedUnion('provider', [localRepository, codecommitRepository, gitlabRepository])

@@ -6,6 +6,7 @@
  * modules beside this one; the names other code relies on are re-exported here.
  */
 import { resolve } from 'node:path';
+import { accountRoleIssues } from '#config/aws-access-schema.ts';
 import { crossReferenceIssues } from '#config/cross-document-rules.ts';
 import { configSchema } from '#config/document-schema.ts';
 import { flowRuleIssues } from '#config/flow-rule-issues.ts';
@@ -48,6 +49,7 @@ export function parseConfig(input: unknown, source: string, options: ParseOption
           ...flowRuleIssues(input.flow),
           ...mirrorIssues(input),
           ...notificationIssues(input),
+          ...accountRoleIssues(input),
         ]
       : []),
   ];

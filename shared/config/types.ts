@@ -20,6 +20,26 @@ export interface Config {
   notifications?: NotificationsConfig;
   /** Preview environments; empty when none. */
   previews?: PreviewSetConfig[];
+  /** Source accounts by 12-digit id: the role their ECR registries are read through; absent when none. */
+  accounts?: Record<string, SourceAccount>;
+}
+
+/**
+ * A resource in another AWS account, reached through a role Flowkeeper assumes (the stack's
+ * AssumableRoleArns must list it). Without `roleArn`, Flowkeeper's own credentials.
+ */
+export interface AwsAccess {
+  /** AWS region of the resource; the function's own region when absent. */
+  region?: string;
+  roleArn?: string;
+  /** `sts:ExternalId` the role's trust policy requires. */
+  externalId?: string;
+}
+
+/** An account whose image events reach Flowkeeper: the role that reads its ECR registry. */
+export interface SourceAccount {
+  ecrReadRoleArn: string;
+  externalId?: string;
 }
 
 /** One set of preview environments: where they go, what opens them, what updates them. */
@@ -75,7 +95,7 @@ export interface ValidationSettings {
 export type RepositoryConfig =
   /** A git repository on disk (bare or not); `path` is absolute once loaded. */
   | { provider: 'local'; path: string }
-  | { provider: 'codecommit'; name: string; region?: string }
+  | ({ provider: 'codecommit'; name: string } & AwsAccess)
   | GitLabRepositoryConfig;
 
 /** A GitLab project through REST API v4, on gitlab.com or a self-managed instance. */

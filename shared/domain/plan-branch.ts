@@ -14,6 +14,8 @@ export interface PushedImage {
   digest?: string;
   /** ECR push time (epoch ms) when known. */
   pushedAt?: number;
+  /** The account and region of the registry the event came from; ECR look-ups go there. */
+  origin?: { account: string; region: string };
 }
 
 export interface ChangeRecord {

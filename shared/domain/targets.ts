@@ -99,6 +99,11 @@ export interface ParameterTarget {
   value: 'reference' | 'tag';
   setName: boolean;
   scan?: ScanGate;
+  /** Region of the parameter; the function's own when absent. */
+  region?: string;
+  /** Role assumed to read and write the parameter in another account. */
+  roleArn?: string;
+  externalId?: string;
 }
 
 export type Target = FileTarget | ParameterTarget;

@@ -1,8 +1,9 @@
 import type { ApplyDeps } from '#app/image-bump/apply-image.ts';
 import type { MirrorDeps } from '#app/mirror/mirror-sync.ts';
 import type { ImageRegistry } from '#app/ports/image-registry.ts';
-import type { ParameterStore } from '#app/ports/parameter-store.ts';
-import { createCore, eventContext, lazily } from './container-core.ts';
+import type { ParameterLocation, ParameterStore } from '#app/ports/parameter-store.ts';
+import type { Config } from '#config/types.ts';
+import { type Core, createCore, eventContext, lazily } from './container-core.ts';
 import type { EventContext } from './handle-event.ts';
 import { mirrorDeps } from './mirror-container.ts';
 
@@ -27,7 +28,7 @@ export interface ImageContainer extends EventContext {
 export function createImageContainer(name: string, env: NodeJS.ProcessEnv = process.env): ImageContainer {
   const core = createCore(name, env);
   const parameters = lazyParameterStore();
-  const registry = lazyRegistry();
+  const registry = lazyRegistry(core);
   return {
     ...eventContext(core),
     async imageBump() {
@@ -47,23 +48,68 @@ export function createImageContainer(name: string, env: NodeJS.ProcessEnv = proc
   };
 }
 
-/** SSM parameters (`ssm` targets), created when the first one is read. */
+/**
+ * SSM parameters (`ssm` targets), a store per region and assumed role, each created when its first
+ * parameter is read.
+ */
 function lazyParameterStore(): ParameterStore {
-  const store = lazily(async () =>
-    (await import('#adapters/aws/ssm-parameter-store.ts')).createSsmParameterStore(),
-  );
+  const stores = new Map<string, () => Promise<ParameterStore>>();
+  const storeAt = (at: ParameterLocation | undefined): Promise<ParameterStore> => {
+    const key = `${at?.region ?? ''}|${at?.roleArn ?? ''}|${at?.externalId ?? ''}`;
+    let store = stores.get(key);
+    if (store === undefined) {
+      store = lazily(async () => {
+        const { createSsmParameterStore } = await import('#adapters/aws/ssm-parameter-store.ts');
+        const { credentialsOption } = await import('#adapters/aws/assumed-role.ts');
+        return createSsmParameterStore({
+          ...(at?.region === undefined ? {} : { region: at.region }),
+          ...(at === undefined ? {} : credentialsOption(at)),
+        });
+      });
+      stores.set(key, store);
+    }
+    return store();
+  };
   return {
-    get: async (parameterName) => (await store()).get(parameterName),
-    put: async (parameterName, value, description) => (await store()).put(parameterName, value, description),
+    get: async (parameterName, at) => (await storeAt(at)).get(parameterName),
+    put: async (parameterName, value, description, at) =>
+      (await storeAt(at)).put(parameterName, value, description),
   };
 }
 
-/** ECR, created when the first image is looked up. */
-function lazyRegistry(): ImageRegistry {
-  const registry = lazily(async () => (await import('#adapters/aws/ecr-registry.ts')).createEcrRegistry());
+/**
+ * ECR, created when the first image is looked up, and again when the configuration changes: the
+ * registry of a source account is read through its `accounts.<id>.ecrReadRoleArn`.
+ */
+function lazyRegistry(core: Core): ImageRegistry {
+  let current: { config: Config; registry: ImageRegistry } | undefined;
+  const registry = async (): Promise<ImageRegistry> => {
+    const config = await core.config();
+    if (current?.config !== config) {
+      const { createEcrRegistry } = await import('#adapters/aws/ecr-registry.ts');
+      const { credentialsOption } = await import('#adapters/aws/assumed-role.ts');
+      const accounts = config.accounts ?? {};
+      current = {
+        config,
+        registry: createEcrRegistry({
+          credentialsFor: (account) => {
+            const settings = accounts[account];
+            return (
+              settings &&
+              credentialsOption({ roleArn: settings.ecrReadRoleArn, externalId: settings.externalId })
+                .credentials
+            );
+          },
+        }),
+      };
+    }
+    return current.registry;
+  };
   return {
-    describeImage: async (repository, ref) => (await registry()).describeImage(repository, ref),
-    listImages: async (repository) => (await registry()).listImages(repository),
-    scanFindings: async (repository, digest) => (await registry()).scanFindings(repository, digest),
+    describeImage: async (repository, ref, origin) =>
+      (await registry()).describeImage(repository, ref, origin),
+    listImages: async (repository, origin) => (await registry()).listImages(repository, origin),
+    scanFindings: async (repository, digest, origin) =>
+      (await registry()).scanFindings(repository, digest, origin),
   };
 }

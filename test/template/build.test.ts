@@ -198,6 +198,7 @@ describe('buildFunction', () => {
   const ADAPTERS: Record<string, string[]> = {
     ImageBumpFunction: [
       'aws/amazon-q-notifier',
+      'aws/assumed-role',
       'aws/ecr-registry',
       'aws/powertools-metrics',
       'aws/sns-alert-sink',
@@ -208,6 +209,7 @@ describe('buildFunction', () => {
     ],
     ReconcileFunction: [
       'aws/amazon-q-notifier',
+      'aws/assumed-role',
       'aws/ecr-registry',
       'aws/powertools-metrics',
       'aws/sns-alert-sink',

@@ -1,21 +1,26 @@
+import type { AssumedCredentials, CredentialsProvider } from './assumed-role.ts';
 import { traceClient } from './tracing.ts';
 
 /**
  * Where an AWS client sends its calls and as whom. Clients are shared for the container's life, one
- * per service and place: region, the identity that signs (`roleArn`, none for the function's own
- * role) and the retry setting.
+ * per service and place: region, the identity that signs (`credentials` of an assumed role, none
+ * for the function's own role) and the retry setting.
  */
 export interface ClientPlace {
   /** The SDK's chain (AWS_REGION, profile) decides when absent. */
   region?: string;
-  /** The role whose credentials sign the calls; the function's own role when absent. */
-  roleArn?: string;
+  /** An assumed role's credentials (assumed-role.ts) sign the calls; the function's own role when absent. */
+  credentials?: CredentialsProvider;
   /** Attempts of the SDK's standard retry strategy (throttling, 5xx); the SDK default (3) when absent. */
   maxAttempts?: number;
 }
 
 /** An `@aws-sdk/client-*` client class. */
-export type ClientClass<C> = new (config: { region?: string; maxAttempts?: number }) => C;
+export type ClientClass<C> = new (config: {
+  region?: string;
+  maxAttempts?: number;
+  credentials?: () => Promise<AssumedCredentials>;
+}) => C;
 
 const clients = new Map<ClientClass<unknown>, Map<string, Promise<unknown>>>();
 
@@ -30,7 +35,7 @@ export function clientFor<C>(Service: ClientClass<C>, place: ClientPlace = {}): 
     byPlace = new Map();
     clients.set(Service, byPlace);
   }
-  const key = `${place.region ?? ''}|${place.roleArn ?? ''}|${place.maxAttempts ?? ''}`;
+  const key = `${place.region ?? ''}|${place.credentials?.cacheKey ?? ''}|${place.maxAttempts ?? ''}`;
   let client = byPlace.get(key) as Promise<C> | undefined;
   if (client === undefined) {
     const created = createClient(Service, place);
@@ -42,14 +47,10 @@ export function clientFor<C>(Service: ClientClass<C>, place: ClientPlace = {}): 
 }
 
 async function createClient<C>(Service: ClientClass<C>, place: ClientPlace): Promise<C> {
-  if (place.roleArn !== undefined) {
-    throw new Error(
-      `AWS client for role ${place.roleArn}: assumed-role credentials are not available; leave roleArn out to use the function's own role`,
-    );
-  }
   const client = new Service({
     ...(place.region === undefined ? {} : { region: place.region }),
     ...(place.maxAttempts === undefined ? {} : { maxAttempts: place.maxAttempts }),
+    ...(place.credentials === undefined ? {} : { credentials: place.credentials }),
   });
   return traceClient(client);
 }

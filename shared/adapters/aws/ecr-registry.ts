@@ -12,9 +12,11 @@ import {
   type ImageDetail,
   type ImageRegistry,
   RegistryError,
+  type RegistryOrigin,
   type ScanResult,
 } from '#app/ports/image-registry.ts';
 import { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
+import type { CredentialsProvider } from './assumed-role.ts';
 import { clientFor } from './clients.ts';
 
 export { ecrRepositoryName, severityCountsOf } from '#domain/ecr-names.ts';
@@ -26,6 +28,11 @@ export interface EcrRegistryOptions {
   region?: string;
   /** `maxResults` of each DescribeImages page when listing (1–1000). Default 1000: the fewest calls. */
   pageSize?: number;
+  /**
+   * The credentials of the role that reads the registry of a source account (`accounts.<id>.ecrReadRoleArn`),
+   * or undefined to read it with the function's own (its own account, or a registry policy allowing it).
+   */
+  credentialsFor?: (account: string) => CredentialsProvider | undefined;
 }
 
 const errorName = (error: unknown): string | undefined =>
@@ -35,12 +42,23 @@ const MAX_PAGE_SIZE = 1000;
 
 /**
  * ECR through its API: DescribeImages for one image or, paginated, for all; DescribeImageScanFindings
- * for scan results. Repositories are given by name or by repository ARN. Service errors the port
- * does not name propagate unchanged (throttling and 5xx are retried by the SDK first).
+ * for scan results. Repositories are given by name or by repository ARN. With an origin, the
+ * requests name its account as `registryId` and go to its region, through the role of that account
+ * when one is configured. Service errors the port does not name propagate unchanged (throttling
+ * and 5xx are retried by the SDK first).
  */
 export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegistry {
-  const client = async (): Promise<ECRClient> =>
-    options.client ?? clientFor(ECRClient, { region: options.region });
+  const client = async (origin?: RegistryOrigin): Promise<ECRClient> => {
+    if (options.client) return options.client;
+    if (origin === undefined) return clientFor(ECRClient, { region: options.region });
+    const credentials = options.credentialsFor?.(origin.account);
+    return clientFor(ECRClient, {
+      region: origin.region,
+      ...(credentials === undefined ? {} : { credentials }),
+    });
+  };
+  const registryOf = (origin?: RegistryOrigin): { registryId?: string } =>
+    origin === undefined ? {} : { registryId: origin.account };
   const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new RangeError(`pageSize: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
@@ -50,7 +68,7 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
     new RegistryError('RepositoryNotFound', `ECR repository ${repositoryName} does not exist`, { cause });
 
   return {
-    async describeImage(repository, ref) {
+    async describeImage(repository, ref, origin) {
       const repositoryName = ecrRepositoryName(repository);
       const { tag, digest } = ref;
       if (tag === undefined && digest === undefined) {
@@ -60,8 +78,8 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       const imageId: ImageIdentifier = digest === undefined ? { imageTag: tag } : { imageDigest: digest };
       let output: DescribeImagesCommandOutput;
       try {
-        output = await (await client()).send(
-          new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }),
+        output = await (await client(origin)).send(
+          new DescribeImagesCommand({ repositoryName, imageIds: [imageId], ...registryOf(origin) }),
         );
       } catch (error) {
         switch (errorName(error)) {
@@ -80,13 +98,13 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       return image;
     },
 
-    async listImages(repository) {
+    async listImages(repository, origin) {
       const repositoryName = ecrRepositoryName(repository);
       const images: ImageDetail[] = [];
       try {
         for await (const page of paginateDescribeImages(
-          { client: await client(), pageSize },
-          { repositoryName },
+          { client: await client(origin), pageSize },
+          { repositoryName, ...registryOf(origin) },
         )) {
           for (const detail of page.imageDetails ?? []) images.push(toImageDetail(detail, repositoryName));
         }
@@ -98,15 +116,16 @@ export function createEcrRegistry(options: EcrRegistryOptions = {}): ImageRegist
       return images;
     },
 
-    async scanFindings(repository, digest) {
+    async scanFindings(repository, digest, origin) {
       const repositoryName = ecrRepositoryName(repository);
       let output: DescribeImageScanFindingsCommandOutput;
       try {
         // Only the counts are needed, and every page carries the counts of the whole image: one
         // call, asking for the smallest page of findings.
-        output = await (await client()).send(
+        output = await (await client(origin)).send(
           new DescribeImageScanFindingsCommand({
             repositoryName,
+            ...registryOf(origin),
             imageId: { imageDigest: digest },
             maxResults: 1,
           }),

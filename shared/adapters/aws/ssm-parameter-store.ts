@@ -1,6 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterStore, StoredParameter } from '#app/ports/parameter-store.ts';
 import { FlowkeeperError } from '#domain/errors.ts';
+import type { CredentialsProvider } from './assumed-role.ts';
 import { clientFor } from './clients.ts';
 
 export interface SsmParameterStoreOptions {
@@ -8,6 +9,8 @@ export interface SsmParameterStoreOptions {
   client?: SSMClient;
   /** Region of the default client; the SDK's chain (AWS_REGION, profile) decides when absent. */
   region?: string;
+  /** Credentials of an assumed role (a parameter in another account); the SDK's chain when absent. */
+  credentials?: CredentialsProvider;
 }
 
 /** A parameter name or value SSM would refuse; permanent, so it is reported rather than retried. */
@@ -88,7 +91,11 @@ const isParameterNotFound = (error: unknown): boolean =>
  */
 export function createSsmParameterStore(options: SsmParameterStoreOptions = {}): ParameterStore {
   const client = async (): Promise<SSMClient> =>
-    options.client ?? clientFor(SSMClient, { region: options.region });
+    options.client ??
+    clientFor(SSMClient, {
+      region: options.region,
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    });
 
   return {
     async get(name: string): Promise<StoredParameter | undefined> {

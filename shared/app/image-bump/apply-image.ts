@@ -116,7 +116,7 @@ function lazyScan(
     const digest = image.digest;
     if (!registry || !digest) return Promise.resolve(undefined);
     pending ??= registry
-      .scanFindings(image.ecr, digest)
+      .scanFindings(image.ecr, digest, image.origin)
       .then((found) => found && { ...found, complete: isScanComplete(found.status) });
     return pending;
   };

@@ -1,7 +1,7 @@
 import { newestTag } from '#domain/tag-policy.ts';
 import type { ImageScanEvent } from '#parsers/ecr-image-scan.ts';
 import { type ApplyDeps, applyImage } from './apply-image.ts';
-import { findRule, pushedImage, type Resolution } from './bump-image.ts';
+import { findRule, originOf, pushedImage, type Resolution } from './bump-image.ts';
 import type { BumpResult } from './result.ts';
 
 /**
@@ -26,13 +26,14 @@ export async function resolveScan(event: ImageScanEvent, deps: ApplyDeps): Promi
   const tags =
     event.tags.length > 0
       ? event.tags
-      : ((await deps.registry?.describeImage(rule.ecr, { digest: event.digest }))?.tags ?? []);
+      : ((await deps.registry?.describeImage(rule.ecr, { digest: event.digest }, originOf(event)))?.tags ??
+        []);
   const tag = newestTag(rule.tags, tags);
   if (tag === undefined) {
     const held = tags.length > 0 ? tags.join(', ') : 'none';
     return skip(`no tag of ${event.digest} is selected by the tag policy (tags: ${held})`);
   }
-  const image = pushedImage(rule, event, tag, event.digest);
+  const image = { ...pushedImage(rule, event, tag, event.digest), origin: originOf(event) };
   const scan = { complete: event.complete, status: event.status, severityCounts: event.severityCounts };
   return { eventId: event.id, rule, image, trigger: { kind: 'scan', scan } };
 }

@@ -2,6 +2,7 @@ import type { ImageRule } from '#config/types.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { selectTag } from '#domain/tag-policy.ts';
 import { type EcrImageAction, repositoryUri } from '#parsers/ecr-image-action.ts';
+import type { RegistryOrigin } from '../ports/image-registry.ts';
 import { type ApplyDeps, applyImage, type Trigger } from './apply-image.ts';
 import type { BumpResult } from './result.ts';
 
@@ -36,7 +37,7 @@ export function resolvePush(event: EcrImageAction, options: Pick<ApplyDeps, 'con
 
   const selected = selectTag(rule.tags, event.tag);
   if (!selected.ok) return skip(selected.reason);
-  const image = pushedImage(rule, event, event.tag, event.digest);
+  const image = { ...pushedImage(rule, event, event.tag, event.digest), origin: originOf(event) };
   return { eventId: event.id, rule, image, trigger: { kind: 'push' } };
 }
 
@@ -55,3 +56,9 @@ export function pushedImage(
   if (digest) image.digest = digest;
   return image;
 }
+
+/** The registry an event came from: ECR look-ups for its image go there (the event's account and region). */
+export const originOf = (event: { account: string; region: string }): RegistryOrigin => ({
+  account: event.account,
+  region: event.region,
+});

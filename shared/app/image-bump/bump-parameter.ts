@@ -3,7 +3,7 @@ import { formatImageReference, parseImageReference } from '#domain/image-referen
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { decideUpgrade } from '#domain/tag-policy.ts';
 import type { ParameterTarget } from '#domain/targets.ts';
-import type { ParameterStore } from '../ports/parameter-store.ts';
+import type { ParameterLocation, ParameterStore } from '../ports/parameter-store.ts';
 import type { PushTimeLookup } from './push-times.ts';
 import type { BumpAction } from './result.ts';
 
@@ -20,7 +20,8 @@ export async function bumpParameter(
   dryRun: boolean,
 ): Promise<BumpAction> {
   const { parameter } = target;
-  const stored = await store.get(parameter);
+  const at = locationOf(target);
+  const stored = await store.get(parameter, at);
   const current = stored === undefined ? undefined : currentImage(stored.value, target);
   const times = await pushTimes.resolve(current?.tag ? [current.tag] : []);
   const verdict = decideUpgrade(rule.tags, current?.tag, image.tag, times);
@@ -35,8 +36,19 @@ export async function bumpParameter(
   const from = stored?.value ?? null;
   if (value === from) return { type: 'skip', parameter, reason: `already holds ${value}` };
   if (dryRun) return { type: 'parameter', parameter, from, to: value, dryRun: true };
-  const written = await store.put(parameter, value, `${image.ecr} image, written by Flowkeeper`);
+  const written = await store.put(parameter, value, `${image.ecr} image, written by Flowkeeper`, at);
   return { type: 'parameter', parameter, from, to: value, version: written.version };
+}
+
+/** The target's region and role, when it names any: the parameter may be in another account. */
+function locationOf(target: ParameterTarget): ParameterLocation | undefined {
+  const { region, roleArn, externalId } = target;
+  if (region === undefined && roleArn === undefined) return undefined;
+  return {
+    ...(region === undefined ? {} : { region }),
+    ...(roleArn === undefined ? {} : { roleArn }),
+    ...(externalId === undefined ? {} : { externalId }),
+  };
 }
 
 function currentImage(value: string, target: ParameterTarget): { name?: string; tag?: string } {

@@ -42,6 +42,7 @@ export class PushTimeLookup {
           await registry.describeImage(
             this.#image.ecr,
             this.#image.digest ? { digest: this.#image.digest } : { tag: this.#image.tag },
+            this.#image.origin,
           )
         )?.pushedAt.getTime();
       if (pushedAt === undefined) {
@@ -55,7 +56,7 @@ export class PushTimeLookup {
         this.#missing.add(tag);
         continue;
       }
-      const detail = await registry.describeImage(this.#image.ecr, { tag });
+      const detail = await registry.describeImage(this.#image.ecr, { tag }, this.#image.origin);
       if (detail) this.#known.set(tag, detail.pushedAt.getTime());
       else this.#missing.add(tag);
     }

@@ -21,13 +21,26 @@ export interface ScanResult {
   severityCounts: Partial<Record<Severity, number>>;
 }
 
+/**
+ * The registry an image event came from: the event's `account` (the registry id) and `region`.
+ * Without it, the registry of the function's own account and region.
+ */
+export interface RegistryOrigin {
+  account: string;
+  region: string;
+}
+
 export interface ImageRegistry {
   /** The image a tag or digest names now, or undefined when the repository has no such image. */
-  describeImage(repository: string, ref: { tag?: string; digest?: string }): Promise<ImageDetail | undefined>;
+  describeImage(
+    repository: string,
+    ref: { tag?: string; digest?: string },
+    origin?: RegistryOrigin,
+  ): Promise<ImageDetail | undefined>;
   /** Every image of the repository (all pages). Throws RegistryError `RepositoryNotFound` when missing. */
-  listImages(repository: string): Promise<ImageDetail[]>;
+  listImages(repository: string, origin?: RegistryOrigin): Promise<ImageDetail[]>;
   /** Scan result of an image, or undefined when it was never scanned. */
-  scanFindings(repository: string, digest: string): Promise<ScanResult | undefined>;
+  scanFindings(repository: string, digest: string, origin?: RegistryOrigin): Promise<ScanResult | undefined>;
 }
 
 export type RegistryErrorCode = 'RepositoryNotFound' | 'ImageNotFound';
