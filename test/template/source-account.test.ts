@@ -25,11 +25,13 @@ const rulesOf = (template: SamTemplate) =>
 
 /**
  * Every pattern of another service's events that reaches a central function: its own rules and those
- * in front of the image queue (schedules, `aws.events`, are the central account's own).
+ * in front of the image queue (schedules, `aws.events`, and what the GitLab webhook function puts,
+ * `flowkeeper.gitlab`, are the central account's own).
  */
+const OWN_SOURCES = new Set(['["aws.events"]', '["flowkeeper.gitlab"]']);
 const centralPatterns = listFunctions(central)
   .flatMap((fn) => fn.rules.map((rule) => rule.pattern))
-  .filter((pattern) => !(isObject(pattern) && JSON.stringify(pattern.source) === '["aws.events"]'));
+  .filter((pattern) => !(isObject(pattern) && OWN_SOURCES.has(JSON.stringify(pattern.source))));
 const forwarded = rulesOf(source).map(([id, rule]) => ({
   id,
   pattern: resolveWithDefaults(source, rule.Properties?.EventPattern),
