@@ -22,6 +22,7 @@ const TARGET_KINDS: Record<Target['kind'], true> = {
   imagedetail: true,
   taskdefinition: true,
   ssm: true,
+  discover: true,
 };
 
 interface Schema {

@@ -133,5 +133,7 @@ async function gateVerdict(target: Target, trigger: Trigger, scan: () => Promise
 
 function where(target: Target) {
   if (target.kind === 'ssm') return { parameter: target.parameter };
+  if (target.kind === 'discover')
+    return { repository: target.repository, branch: target.branch, file: target.files.join(', ') };
   return { repository: target.repository, branch: target.branch, file: target.file };
 }
