@@ -1,15 +1,20 @@
 import {
   type CodeCommitClient,
   CreateCommitCommand,
+  GetBranchCommand,
   GetDifferencesCommand,
   type GetDifferencesCommandOutput,
   GetFileCommand,
   type GetFileCommandOutput,
+  GetFolderCommand,
+  type GetFolderCommandOutput,
 } from '@aws-sdk/client-codecommit';
 import {
   type CommitRequest,
   type CommitResult,
   type FileAtCommit,
+  type FileChange,
+  type FolderListing,
   type GitHost,
   GitHostError,
   type GitHostErrorCode,
@@ -23,6 +28,9 @@ export interface CodeCommitGitHostOptions extends CodeCommitClientOptions {
 /** CodeCommit's API limits: 6 MB per file, 7 MB of file content per commit. */
 export const MAX_FILE_BYTES = 6 * 1024 * 1024;
 export const MAX_COMMIT_BYTES = 7 * 1024 * 1024;
+
+/** How many GetFolder calls one listing keeps in flight. */
+const FOLDER_CONCURRENCY = 8;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -40,6 +48,26 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
 
   const hostError = (code: GitHostErrorCode, message: string, cause: unknown): GitHostError =>
     new GitHostError(code, message, { cause });
+
+  /** The head commit of `branch`; `BranchNotFound` when there is none. */
+  async function branchHeadOf(branch: string, place: string): Promise<string> {
+    try {
+      const output = await client().send(new GetBranchCommand({ repositoryName, branchName: branch }));
+      const head = output.branch?.commitId;
+      if (head === undefined) throw new Error(`${place}: GetBranch answered without commit id`);
+      return head;
+    } catch (error) {
+      switch (errorName(error)) {
+        case 'BranchDoesNotExistException':
+        case 'InvalidBranchNameException':
+          throw hostError('BranchNotFound', `${place}: the branch does not exist`, error);
+        case 'RepositoryDoesNotExistException':
+          throw hostError('RepositoryNotFound', `${place}: the repository does not exist`, error);
+        default:
+          throw error;
+      }
+    }
+  }
 
   return {
     description: `codecommit:${repositoryName}`,
@@ -96,10 +124,16 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
     async commit(request: CommitRequest): Promise<CommitResult> {
       const { branch } = request;
       if (request.changes.length === 0) return { status: 'unchanged' };
-      const putFiles = request.changes.map((change) => ({
+      const written = request.changes.filter(
+        (change): change is Extract<FileChange, { content: string }> => !('delete' in change),
+      );
+      const putFiles = written.map((change) => ({
         filePath: change.path,
         fileContent: Buffer.from(change.content, 'utf8'),
       }));
+      const deleteFiles = request.changes
+        .filter((change) => 'delete' in change)
+        .map((change) => ({ filePath: change.path }));
       checkSizes(putFiles, (path) => where(branch, path), where(branch));
       try {
         const output = await client().send(
@@ -110,7 +144,8 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
             authorName: request.author.name,
             email: request.author.email,
             commitMessage: request.message,
-            putFiles,
+            ...(putFiles.length === 0 ? {} : { putFiles }),
+            ...(deleteFiles.length === 0 ? {} : { deleteFiles }),
           }),
         );
         if (output.commitId === undefined)
@@ -152,6 +187,70 @@ export function createCodeCommitGitHost(options: CodeCommitGitHostOptions): GitH
             throw error;
         }
       }
+    },
+
+    async listFiles(branch: string, folder: string, at?: string): Promise<FolderListing> {
+      const root = folder.replace(/^\/+|\/+$/g, '');
+      const place = `${where(branch, root === '' ? '/' : root)}${at === undefined ? '' : ` at commit ${at}`}`;
+      const getFolder = async (
+        folderPath: string,
+        commitSpecifier: string,
+      ): Promise<GetFolderCommandOutput> => {
+        try {
+          return await client().send(new GetFolderCommand({ repositoryName, folderPath, commitSpecifier }));
+        } catch (error) {
+          switch (errorName(error)) {
+            case 'RepositoryDoesNotExistException':
+              throw hostError('RepositoryNotFound', `${place}: the repository does not exist`, error);
+            case 'CommitDoesNotExistException':
+            case 'InvalidCommitException':
+              if (at === undefined)
+                throw hostError('BranchNotFound', `${place}: the branch does not exist`, error);
+              throw hostError('CommitNotFound', `${place}: the commit does not exist`, error);
+            case 'InvalidPathException':
+              throw hostError('InvalidPath', `${place}: the folder path is not valid`, error);
+            default:
+              throw error;
+          }
+        }
+      };
+      let first: GetFolderCommandOutput;
+      try {
+        first = await getFolder(root === '' ? '/' : root, at ?? branch);
+      } catch (error) {
+        if (errorName(error) !== 'FolderDoesNotExistException') throw error;
+        return { commitId: at ?? (await branchHeadOf(branch, place)), files: [] };
+      }
+      const commitId = first.commitId;
+      if (commitId === undefined) throw new Error(`${place}: GetFolder answered without commit id`);
+      const files: string[] = [];
+      const pending: string[] = [];
+      const take = (output: GetFolderCommandOutput): void => {
+        for (const file of output.files ?? []) {
+          if (file.absolutePath !== undefined) files.push(file.absolutePath.replace(/^\//, ''));
+        }
+        for (const sub of output.subFolders ?? []) {
+          if (sub.absolutePath !== undefined) pending.push(sub.absolutePath.replace(/^\//, ''));
+        }
+      };
+      take(first);
+      // Breadth first, a bounded number of GetFolder calls at a time, all at the commit listed first.
+      const worker = async (): Promise<void> => {
+        for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+          try {
+            take(await getFolder(next, commitId));
+          } catch (error) {
+            // Listed a moment ago at this very commit: a folder cannot vanish from it.
+            throw errorName(error) === 'FolderDoesNotExistException'
+              ? new Error(`${place}: GetFolder lost folder ${next} at commit ${commitId}`, { cause: error })
+              : error;
+          }
+        }
+      };
+      while (pending.length > 0) {
+        await Promise.all(Array.from({ length: Math.min(FOLDER_CONCURRENCY, pending.length) }, worker));
+      }
+      return { commitId, files: files.sort() };
     },
 
     async changedFiles(fromCommit: string, toCommit: string): Promise<string[]> {

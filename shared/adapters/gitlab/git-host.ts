@@ -1,4 +1,4 @@
-import { type GitHost, GitHostError } from '#app/ports/git-host.ts';
+import { type CommitRequest, type FolderListing, type GitHost, GitHostError } from '#app/ports/git-host.ts';
 import type { CommitDetails, MirrorPrimary } from '#app/ports/mirror-hosts.ts';
 import { isNotFound, notFoundSubject } from './api.ts';
 import { createGitLabBuildFeedback } from './build-feedback.ts';
@@ -11,6 +11,15 @@ export type { GitLabGitHostOptions } from './project.ts';
 /** The CodeCommit HTTPS clone URL path a push mirror into `repository` ends with. */
 const mirrorsInto = (mirrorUrl: string, repository: string): boolean =>
   mirrorUrl.replace(/\/+$/, '').endsWith(`/v1/repos/${repository}`);
+
+/** An entry of `GET /projects/:id/repository/tree`. */
+interface GitLabTreeItem {
+  id: string;
+  name: string;
+  type: 'blob' | 'tree' | 'commit';
+  path: string;
+  mode: string;
+}
 
 /** GitLab lists its branches, so branch globs in mirror pairs always resolve. */
 export type GitLabGitHost = GitHost & MirrorPrimary & Required<Pick<MirrorPrimary, 'listBranches'>>;
@@ -28,10 +37,55 @@ export function createGitLabGitHost(options: GitLabGitHostOptions): GitLabGitHos
   return {
     description: project.description,
     readFile: files.readFile,
-    commit: files.compareAndSwap,
+    commit: (request: CommitRequest) =>
+      files.compareAndSwap({
+        ...request,
+        changes: request.changes.map((change) =>
+          'delete' in change ? { path: change.path, deleted: true as const } : change,
+        ),
+      }),
     replayCommit: files.compareAndSwap,
     branchHead,
     ...createGitLabBuildFeedback(project),
+
+    /**
+     * The tree API names no commit, so the branch head is resolved first and the tree listed at it.
+     * A folder that does not exist is GitLab's `404 Tree Not Found` (since 16.5; an empty list before).
+     */
+    async listFiles(branch: string, folder: string, at?: string): Promise<FolderListing> {
+      const path = folder.replace(/^\/+|\/+$/g, '');
+      const commitId = at ?? (await branchHead(branch));
+      if (commitId === undefined) {
+        throw new GitHostError('BranchNotFound', place(`branch ${branch} does not exist`));
+      }
+      let items: GitLabTreeItem[];
+      try {
+        items = await api.list<GitLabTreeItem>(`${base}/repository/tree`, {
+          ...(path === '' ? {} : { path }),
+          ref: commitId,
+          recursive: true,
+        });
+      } catch (error) {
+        if (isNotFound(error, 'Project')) throw projectMissing(error);
+        if (notFoundSubject(error)?.toLowerCase() !== 'tree') throw error;
+        if (
+          at !== undefined &&
+          (await api.request(`${base}/repository/commits/${encodeURIComponent(at)}`).then(
+            () => false,
+            (missing: unknown) => notFoundSubject(missing) !== undefined,
+          ))
+        ) {
+          throw new GitHostError('CommitNotFound', place(`commit ${at} does not exist`), { cause: error });
+        }
+        items = [];
+      }
+      // Regular files only: symbolic links (120000) and submodules are not files to read.
+      const files = items
+        .filter((item) => item.type === 'blob' && item.mode !== '120000')
+        .map((item) => item.path)
+        .sort();
+      return { commitId, files };
+    },
 
     async changedFiles(fromCommit: string, toCommit: string): Promise<string[]> {
       const { diffs = [] } = await compare(fromCommit, toCommit, true);

@@ -5,6 +5,7 @@ import {
   type CommitRequest,
   type CommitResult,
   type FileAtCommit,
+  type FolderListing,
   type GitHost,
   GitHostError,
 } from '#app/ports/git-host.ts';
@@ -53,6 +54,26 @@ export function createLocalGitHost(path: string): LocalGitHost {
       if (swap.code !== 0) return { status: 'conflict' };
       if (worktree) await git(['read-tree', '-u', '-m', request.parentCommitId, commitId], { cwd: worktree });
       return { status: 'committed', commitId };
+    },
+
+    async listFiles(branch: string, folder: string, at?: string): Promise<FolderListing> {
+      const dir = await gitDir();
+      const commit =
+        at === undefined ? (await branchState(dir, branch, path)).head : await commitId(dir, at, path);
+      const prefix = folder.replace(/^\/+|\/+$/g, '');
+      const listing = await git(
+        ['ls-tree', '-r', '-z', '--full-tree', commit, ...(prefix === '' ? [] : ['--', `${prefix}/`])],
+        {
+          gitDir: dir,
+        },
+      );
+      const files: string[] = [];
+      for (const entry of listing.split('\0')) {
+        const tab = entry.indexOf('\t');
+        // Regular files only: symbolic links (120000) and submodules (160000) are not files to read.
+        if (tab > 0 && /^100(?:644|755) blob /.test(entry)) files.push(entry.slice(tab + 1));
+      }
+      return { commitId: commit, files: files.sort() };
     },
 
     async changedFiles(fromCommit: string, toCommit: string): Promise<string[]> {
@@ -158,6 +179,7 @@ async function readOne(
 }
 
 const SYMLINK_MODE = '120000';
+const ZERO_ID = '0'.repeat(40);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -285,18 +307,20 @@ async function buildTree(gitDir: string, request: CommitRequest): Promise<string
   const scratch = await mkdtemp(join(tmpdir(), 'flowkeeper-index-'));
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
   const paths = request.changes.map((change) => change.path);
+  const written = request.changes.flatMap((change) => ('delete' in change ? [] : [change.content]));
   try {
     const [blobs, modes] = await Promise.all([
-      writeBlobs(
-        gitDir,
-        scratch,
-        request.changes.map((change) => change.content),
-      ),
+      writeBlobs(gitDir, scratch, written),
       modesAt(gitDir, request.parentCommitId, paths),
       git(['read-tree', request.parentCommitId], { gitDir, env }),
     ]);
-    // Later entries for one path win, as they would one `update-index` at a time.
-    const entries = paths.map((file, index) => `${modes.get(file) ?? '100644'} ${blobs[index]}\t${file}\0`);
+    // Later entries for one path win, as they would one `update-index` at a time; mode 0 removes.
+    let blob = 0;
+    const entries = request.changes.map((change) =>
+      'delete' in change
+        ? `0 ${ZERO_ID}\t${change.path}\0`
+        : `${modes.get(change.path) ?? '100644'} ${blobs[blob++]}\t${change.path}\0`,
+    );
     await git(['update-index', '-z', '--index-info'], { gitDir, env, input: entries.join('') });
     return await git(['write-tree'], { gitDir, env });
   } finally {
@@ -306,6 +330,7 @@ async function buildTree(gitDir: string, request: CommitRequest): Promise<string
 
 /** Writes each content as a blob (as is: no attributes, no end-of-line conversion); their ids in order. */
 async function writeBlobs(gitDir: string, scratch: string, contents: string[]): Promise<string[]> {
+  if (contents.length === 0) return [];
   const files = contents.map((_, index) => join(scratch, `blob-${index}`));
   await Promise.all(contents.map((content, index) => writeFile(files[index] ?? '', content)));
   const ids = await git(['hash-object', '-w', '--no-filters', '--stdin-paths'], {

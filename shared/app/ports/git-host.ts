@@ -1,7 +1,8 @@
 import { PermanentError } from '#domain/errors.ts';
 /**
- * The git host port: the two operations a bump needs. Adapters (local git, CodeCommit, GitLab)
- * implement it; the application service never sees which one it talks to.
+ * The git host port: read files, list a folder, commit changes (writes and deletions) onto a known
+ * parent. Adapters (local git, CodeCommit, GitLab) implement it; the application service never sees
+ * which one it talks to.
  */
 export interface FileAtCommit {
   /** UTF-8 content. */
@@ -10,9 +11,14 @@ export interface FileAtCommit {
   commitId: string;
 }
 
-export interface FileChange {
-  path: string;
-  content: string;
+/** A file to write, or (delete: true) a file to remove, in one commit. */
+export type FileChange = { path: string; content: string } | { path: string; delete: true };
+
+export interface FolderListing {
+  /** The commit listed (the branch head when listed by branch). */
+  commitId: string;
+  /** Repository-relative paths of every file (blob) under the folder, recursively, sorted. */
+  files: string[];
 }
 
 export interface CommitRequest {
@@ -43,6 +49,12 @@ export interface GitHost {
    */
   readFile(branch: string, path: string, at?: string): Promise<FileAtCommit>;
   commit(request: CommitRequest): Promise<CommitResult>;
+  /**
+   * Every file under `folder` ('' = the whole repository) at the head of `branch`, or at commit
+   * `at`. A folder that does not exist lists no files; a missing branch throws GitHostError
+   * `BranchNotFound`.
+   */
+  listFiles(branch: string, folder: string, at?: string): Promise<FolderListing>;
   /**
    * Paths that differ between two commits (added, modified, deleted; a rename lists both paths),
    * sorted. Throws `GitHostError` `CommitNotFound` when either commit is unknown.

@@ -155,6 +155,7 @@ describe('bumpImage on a local repository', () => {
       description: 'racing',
       readFile: (branch, path, at) => local.readFile(branch, path, at),
       changedFiles: (from, to) => local.changedFiles(from, to),
+      listFiles: (branch, folder, at) => local.listFiles(branch, folder, at),
       async commit(request) {
         if (moves-- > 0) await repo.commitFiles('stg', { [`unrelated-${moves}.txt`]: 'x\n' });
         return local.commit(request);
@@ -173,6 +174,7 @@ describe('bumpImage on a local repository', () => {
       description: 'busy',
       readFile: (branch, path, at) => local.readFile(branch, path, at),
       changedFiles: (from, to) => local.changedFiles(from, to),
+      listFiles: (branch, folder, at) => local.listFiles(branch, folder, at),
       commit: async () => ({ status: 'conflict' }),
     };
     await expect(run(config([rule(stgTargets())], 2), {}, alwaysMoving)).rejects.toMatchObject({

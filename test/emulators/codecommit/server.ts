@@ -14,6 +14,7 @@ import { getBlob } from './get-blob.ts';
 import { getCommit } from './get-commit.ts';
 import { getDifferences } from './get-differences.ts';
 import { getFile } from './get-file.ts';
+import { getFolder } from './get-folder.ts';
 import { type Input, parseBody, withoutBlobs } from './input.ts';
 import { requireRepositoryName } from './names.ts';
 import type { OperationContext } from './operation-context.ts';
@@ -42,6 +43,7 @@ const OPERATIONS: Record<string, Operation> = {
   GetBranch: getBranch,
   CreateBranch: createBranch,
   GetFile: getFile,
+  GetFolder: getFolder,
   CreateCommit: createCommit,
   CreatePullRequest: createPullRequest,
   GetPullRequest: getPullRequest,

@@ -7,6 +7,7 @@ import { commitMergeRequests, createNote, getMergeRequest, listNotes } from './m
 import { getMirror, listMirrors, syncMirror } from './mirrors.ts';
 import { getProject } from './project-routes.ts';
 import { listStatuses, postStatus } from './statuses.ts';
+import { getTree } from './tree.ts';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -18,6 +19,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/projects/:id', handler: getProject },
   { method: 'GET', path: '/projects/:id/repository/files/:file_path', handler: getFile },
+  { method: 'GET', path: '/projects/:id/repository/tree', handler: getTree },
   { method: 'POST', path: '/projects/:id/repository/commits', handler: createCommit },
   { method: 'GET', path: '/projects/:id/repository/commits', handler: listCommits },
   { method: 'GET', path: '/projects/:id/repository/commits/:sha', handler: getCommit },
