@@ -3,7 +3,7 @@ import { ConfigError } from '#domain/errors.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { reservedParameterProblem, reservedParameters } from '#domain/reserved-parameters.ts';
 import { evaluateScan, isScanComplete, type ScanOutcome } from '#domain/scan-gate.ts';
-import { isFileTarget, type ParameterTarget, type Target } from '#domain/targets.ts';
+import { isBranchTarget, type ParameterTarget, type Target } from '#domain/targets.ts';
 import type { GitHost } from '../ports/git-host.ts';
 import type { ImageRegistry } from '../ports/image-registry.ts';
 import type { ParameterStore } from '../ports/parameter-store.ts';
@@ -46,7 +46,7 @@ export async function applyImage(
   const { eligible, skips } = await gateTargets(rule, image, trigger, deps);
   const actions: BumpAction[] = [...skips];
   const pushTimes = pushTimesFor(rule, image, trigger, deps);
-  for (const group of groupByBranch(eligible.filter(isFileTarget))) {
+  for (const group of groupByBranch(eligible.filter(isBranchTarget))) {
     const host = deps.hostFor(group.repository);
     const context = { rule, image, eventId, pushTimes, dryRun: deps.dryRun ?? false, config: deps.config };
     actions.push(...(await bumpBranch(host, group, context)));

@@ -99,7 +99,11 @@ export function discoverInFile(text: string, file: string, spec: DiscoverySpec):
     }
     const why = mismatch(candidate.name, spec.match);
     if (why !== undefined) {
-      const imageLike = looksLikeImage(candidate.value, ref.tag !== undefined || ref.digest !== undefined, candidate.name);
+      const imageLike = looksLikeImage(
+        candidate.value,
+        ref.tag !== undefined || ref.digest !== undefined,
+        candidate.name,
+      );
       if (!candidate.plain || imageLike) skip(why);
       continue;
     }

@@ -51,7 +51,11 @@ export function candidatesInJson(text: string, base: TargetBase): Candidate[] {
   return out;
 }
 
-function candidate(node: JsonNode, where: string, rest: Pick<Candidate, 'targets' | 'unwritable'>): Candidate {
+function candidate(
+  node: JsonNode,
+  where: string,
+  rest: Pick<Candidate, 'targets' | 'unwritable'>,
+): Candidate {
   const value = String(node.value).trim();
   const out: Candidate = {
     where,
@@ -73,4 +77,3 @@ function stringAt(object: JsonNode, key: string): JsonNode | undefined {
   const value = valueAt(object, key);
   return value?.type === 'string' ? value : undefined;
 }
-

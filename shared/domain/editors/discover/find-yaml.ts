@@ -33,7 +33,9 @@ export function candidatesInYaml(text: string, base: TargetBase): Candidate[] {
 /** A path any path target can follow: keys and indexes from the document root. */
 export function pathText(path: JsPath): string {
   return formatPath(
-    path.map((step) => (typeof step === 'number' ? { kind: 'index', index: step } : { kind: 'key', key: step })),
+    path.map((step) =>
+      typeof step === 'number' ? { kind: 'index', index: step } : { kind: 'key', key: step },
+    ),
   );
 }
 
@@ -120,10 +122,13 @@ class Walker {
       const tag = this.text(child(item, 'newTag'));
       const digest = this.text(child(item, 'digest'));
       const held = newName || name;
-      const markers = [start(item), ...['newName', 'newTag', 'digest'].flatMap((k) => {
-        const at = child(item, k);
-        return at ? [start(at)] : [];
-      })];
+      const markers = [
+        start(item),
+        ...['newName', 'newTag', 'digest'].flatMap((k) => {
+          const at = child(item, k);
+          return at ? [start(at)] : [];
+        }),
+      ];
       this.out.push({
         where: this.where({ ...item, display: `images[name=${name}]` }),
         value: `${held}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`,
@@ -186,7 +191,13 @@ class Walker {
         ...(narrowed ? { resource: { ...resource } } : {}),
       });
     }
-    targets.push({ ...this.base, kind: 'yaml', path: pathText(image.path), value: 'reference', document: this.doc });
+    targets.push({
+      ...this.base,
+      kind: 'yaml',
+      path: pathText(image.path),
+      value: 'reference',
+      document: this.doc,
+    });
     this.out.push({
       where: this.where(image, resource),
       value: value ?? '',
@@ -208,8 +219,9 @@ class Walker {
       name: ref.name || undefined,
       markers: [start(at)],
       plain: true,
-      targets: [{ ...this.base, kind: 'yaml', path: pathText(at.path), value: 'reference', document: this.doc }],
+      targets: [
+        { ...this.base, kind: 'yaml', path: pathText(at.path), value: 'reference', document: this.doc },
+      ],
     });
   }
 }
-

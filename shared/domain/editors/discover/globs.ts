@@ -24,11 +24,13 @@ export function foldersToList(globs: readonly string[]): string[] {
 
 /** Why `glob` is no usable file glob, or undefined. */
 export function fileGlobProblem(glob: string): string | undefined {
-  if (glob === '' || glob.startsWith('/')) return `must be a relative path glob (got ${JSON.stringify(glob)})`;
+  if (glob === '' || glob.startsWith('/'))
+    return `must be a relative path glob (got ${JSON.stringify(glob)})`;
   if (/\*{3,}/.test(glob)) return `${JSON.stringify(glob)} has three or more * in a row; use * or **`;
   if (glob.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
     return `${JSON.stringify(glob)} has an empty, . or .. segment`;
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\\\x00-\x1f]/.test(glob)) return `${JSON.stringify(glob)} has a backslash or control character`;
   return undefined;
 }
