@@ -21,8 +21,8 @@ const TARGET_KINDS: Record<Target['kind'], true> = {
   imagedefinitions: true,
   imagedetail: true,
   taskdefinition: true,
-  ssm: true,
   discover: true,
+  ssm: true,
 };
 
 interface Schema {
