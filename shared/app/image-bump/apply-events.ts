@@ -151,5 +151,6 @@ function bumpWork(work: BranchWork, deps: ApplyDeps): Promise<EntryOutcome[]> {
   return bumpBranchEntries(host, work.group, work.entries, {
     config: deps.config,
     dryRun: deps.dryRun ?? false,
+    ...(deps.listings ? { listings: deps.listings } : {}),
   });
 }

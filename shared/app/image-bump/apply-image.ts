@@ -9,6 +9,7 @@ import type { ImageRegistry } from '../ports/image-registry.ts';
 import type { ParameterStore } from '../ports/parameter-store.ts';
 import { bumpBranch, groupByBranch } from './bump-branch.ts';
 import { bumpParameter } from './bump-parameter.ts';
+import type { FolderListings } from './discover-files.ts';
 import { PushTimeLookup } from './push-times.ts';
 import type { BumpAction } from './result.ts';
 
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   /** Needed by `push-time` ordering and by scan gates during reconciliation. */
   registry?: ImageRegistry;
   dryRun?: boolean;
+  /** Folder listings kept by commit id for discover targets (a warm container's by default). */
+  listings?: FolderListings;
 }
 
 /**
@@ -48,7 +51,15 @@ export async function applyImage(
   const pushTimes = pushTimesFor(rule, image, trigger, deps);
   for (const group of groupByBranch(eligible.filter(isBranchTarget))) {
     const host = deps.hostFor(group.repository);
-    const context = { rule, image, eventId, pushTimes, dryRun: deps.dryRun ?? false, config: deps.config };
+    const context = {
+      rule,
+      image,
+      eventId,
+      pushTimes,
+      dryRun: deps.dryRun ?? false,
+      config: deps.config,
+      ...(deps.listings ? { listings: deps.listings } : {}),
+    };
     actions.push(...(await bumpBranch(host, group, context)));
   }
   for (const target of eligible.filter((t): t is ParameterTarget => t.kind === 'ssm')) {

@@ -38,6 +38,7 @@ export interface BranchContext {
   eventId: string;
   pushTimes: PushTimeLookup;
   dryRun: boolean;
+  listings?: FolderListings;
   /** Waits between compare-and-swap attempts; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
 }
