@@ -43,9 +43,18 @@ async function timedBump(host: GitHost, cfg: Config) {
   const counts = { listFiles: 0, readFile: 0, commit: 0 };
   const counted: GitHost = {
     description: host.description,
-    listFiles: (...a) => (counts.listFiles++, host.listFiles(...a)),
-    readFile: (...a) => (counts.readFile++, host.readFile(...a)),
-    commit: (r) => (counts.commit++, host.commit(r)),
+    listFiles: (...a) => {
+      counts.listFiles++;
+      return host.listFiles(...a);
+    },
+    readFile: (...a) => {
+      counts.readFile++;
+      return host.readFile(...a);
+    },
+    commit: (r) => {
+      counts.commit++;
+      return host.commit(r);
+    },
     changedFiles: (a, b) => host.changedFiles(a, b),
   };
   const start = performance.now();
