@@ -52,7 +52,7 @@ function renderAction(action: BumpAction | FlowAction | MirrorAction): string[] 
         return [`skip: ${action.reason}`];
       const what = action.parameter
         ? ` SSM parameter ${action.parameter}`
-        : `${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}`;
+        : `${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}${action.target ? ` ${action.target}` : ''}`;
       return [`skip${what}: ${action.reason}`];
     }
   }
