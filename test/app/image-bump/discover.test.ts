@@ -146,3 +146,24 @@ describe('discover targets on a local repository', () => {
     ).toBe(true);
   });
 });
+
+describe('discovery limits', () => {
+  it('refuses globs that match more files than a discover target may read, naming the limit', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 501; i++) files[`k8s/f-${i}.yaml`] = `x: ${i}\n`;
+    repo = await createTestRepo(files, []);
+    const before = await repo.refs();
+    const outcome = await run(config([rule([discover(['k8s/*.yaml'])])]), createLocalGitHost(repo.path)).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    expect(outcome).toEqual({
+      error: expect.objectContaining({
+        message: expect.stringContaining(
+          'match 501 files on branch main, more than the 500 files one discover target may read (the discovery file limit)',
+        ),
+      }),
+    });
+    expect(await repo.refs()).toBe(before);
+  });
+});
