@@ -5,7 +5,7 @@ import { discoverInFiles } from '#domain/editors/discover/discovery.ts';
 import { readTarget } from '#domain/editors/index.ts';
 import { ManifestError, TransientError } from '#domain/errors.ts';
 import { type ChangeRecord, currentTags, type PushedImage, planBranch } from '#domain/plan-branch.ts';
-import type { BranchTarget, FileTarget } from '#domain/targets.ts';
+import { type BranchTarget, type FileTarget, isFileTarget } from '#domain/targets.ts';
 import type { GitHost } from '../ports/git-host.ts';
 import {
   type BranchFiles,
@@ -125,7 +125,7 @@ export async function bumpBranchEntries(
     const read = await readBranchFiles(host, branch, group.targets, context.listings ?? containerListings);
     const { files, headCommit } = read;
     const working = new Map(files);
-    const explicit = explicitValues(entries, files);
+    const explicit = explicitValues(config, repository, branch, entries, files);
     const planned: { outcome: EntryOutcome; changes: ChangeRecord[] }[] = [];
     for (const entry of entries) {
       const outcome: EntryOutcome = { entry, actions: [] };
@@ -210,18 +210,30 @@ export async function bumpBranchEntries(
   );
 }
 
-/** The values explicit targets write, by file and location, with the image whose target each is. */
-function explicitValues(entries: BranchEntry[], files: ReadonlyMap<string, string>): Map<string, string> {
+/**
+ * The values explicit targets write on this branch, by file and location, with the image whose
+ * target each is: every rule of the configuration, so a discovery never takes a value another
+ * image's explicit target owns, whether or not that image is in this batch.
+ */
+function explicitValues(
+  config: Config,
+  repository: string,
+  branch: string,
+  entries: BranchEntry[],
+  files: ReadonlyMap<string, string>,
+): Map<string, string> {
   const owners = new Map<string, string>();
-  for (const entry of entries) {
-    for (const target of entry.targets) {
-      if (target.kind === 'discover') continue;
+  if (!entries.some((entry) => entry.targets.some((t) => t.kind === 'discover'))) return owners;
+  for (const rule of config.images) {
+    for (const target of rule.update) {
+      if (!isFileTarget(target) || target.repository !== repository || target.branch !== branch) continue;
       const text = files.get(target.file);
       if (text === undefined) continue;
       try {
-        owners.set(JSON.stringify([target.file, readTarget(text, target).location]), entry.rule.ecr);
+        const key = JSON.stringify([target.file, readTarget(text, target).location]);
+        if (!owners.has(key)) owners.set(key, rule.ecr);
       } catch {
-        // The entry's own planning reports a broken target.
+        // The target's own planning reports a broken target.
       }
     }
   }

@@ -129,6 +129,42 @@ describe('discover targets on a local repository', () => {
     expect(result.actions.filter((a) => a.type === 'skip' && a.reason.includes('already'))).toEqual([]);
   });
 
+  it('leaves a value to the image whose explicit target writes it', async () => {
+    const tree = discoveryTree();
+    repo = await createTestRepo({ 'apps/a/values.yaml': tree.files['apps/svc-0/values.yaml']! }, []);
+    const before = await repo.refs();
+    const other: ImageRule = {
+      ...rule([
+        {
+          kind: 'helm',
+          repository: 'manifests',
+          branch: 'main',
+          file: 'apps/a/values.yaml',
+          path: 'image',
+          tagKey: 'tag',
+          repositoryKey: 'repository',
+          digestKey: 'digest',
+          setName: false,
+        },
+      ]),
+      ecr: 'other-app',
+    };
+    const result = await run(
+      config([rule([discover(['apps/*/values.yaml'])]), other]),
+      createLocalGitHost(repo.path),
+    );
+    expect(result.actions).toContainEqual(
+      expect.objectContaining({
+        type: 'skip',
+        file: 'apps/a/values.yaml',
+        target: 'image.tag',
+        reason: 'an explicit target of image other-app writes this value',
+      }),
+    );
+    expect(result.actions.every((a) => a.type === 'skip')).toBe(true);
+    expect(await repo.refs()).toBe(before);
+  });
+
   it('matches a bare name only when the target lists it, and never downgrades', async () => {
     repo = await createTestRepo(
       { 'v/values.yaml': 'image:\n  repository: my-app\n  tag: "1.4.1"\nold:\n  image: my-app:9.0.0\n' },
