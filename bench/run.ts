@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createExampleRepository } from '../cli/example-repo.ts';
 import { buildAll } from '../tooling/build.ts';
+import { discoveryBench } from './discovery.ts';
 import { gitlabBench } from './gitlab.ts';
 import { releaseTrainBench } from './release-train.ts';
 import { median, ms, percentile } from './stats.ts';
@@ -41,6 +42,7 @@ for (const build of builds) {
 await wireBench();
 await releaseTrainBench();
 await gitlabBench();
+await discoveryBench();
 
 function coldInit(file: string) {
   const url = pathToFileURL(file).href;

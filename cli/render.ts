@@ -67,7 +67,7 @@ function renderAction(action: BumpAction | FlowAction | MirrorAction | PreviewAc
         return [`skip: ${action.reason}`];
       const what = action.parameter
         ? ` SSM parameter ${action.parameter}`
-        : `${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}`;
+        : `${where ? ` ${where}` : ''}${action.file ? ` ${action.file}` : ''}${action.target ? ` ${action.target}` : ''}`;
       return [`skip${what}: ${action.reason}`];
     }
   }

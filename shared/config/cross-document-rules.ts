@@ -81,6 +81,7 @@ export function crossReferenceIssues(
   const ecrSeen = new Map<string, number>();
   const parametersSeen = new Map<string, string>();
   const fileTargets: TargetWrite[] = [];
+  const discoveries: Discovery[] = [];
   const repositories = isRecord(input.repositories) ? input.repositories : {};
   input.images.forEach((img: unknown, i) => {
     if (!isRecord(img)) return;
@@ -102,6 +103,12 @@ export function crossReferenceIssues(
           path: ['images', i, 'update', j, 'repository'],
           message: unknownRepository(t.repository, repositoryNames),
         });
+      }
+      if (t.kind === 'discover') {
+        if (typeof t.repository === 'string' && typeof t.branch === 'string') {
+          discoveries.push({ path: ['images', i, 'update', j], image: img, target: t });
+        }
+        return;
       }
       if (t.kind === 'ssm') {
         if (typeof t.parameter !== 'string') return;
@@ -144,7 +151,57 @@ export function crossReferenceIssues(
       });
     });
   });
-  issues.push(...overlapIssues(fileTargets));
+  issues.push(...overlapIssues(fileTargets), ...discoveryIssues(discoveries, repositories, baseDirectory));
+  return issues;
+}
+
+interface Discovery {
+  path: PropertyKey[];
+  image: Record<string, unknown>;
+  target: Record<string, unknown>;
+}
+
+/** What a discovery matches: the image's `uri` when set (else its ECR name, unique per rule) and `names`. */
+function discoveryIdentities(d: Discovery): string[] {
+  const own =
+    typeof d.image.uri === 'string' ? `uri ${d.image.uri.toLowerCase()}` : `ecr ${String(d.image.ecr)}`;
+  const names = Array.isArray(d.target.names) ? d.target.names.map((n) => `name ${String(n)}`) : [];
+  return [own, ...names];
+}
+
+/**
+ * Two images can never own one value: discoveries of two images on one branch of one repository
+ * must match disjoint references (another `uri`, no shared bare name).
+ */
+function discoveryIssues(
+  discoveries: readonly Discovery[],
+  repositories: Record<string, unknown>,
+  baseDirectory: string | undefined,
+): Issue[] {
+  const issues: Issue[] = [];
+  const where = (d: Discovery) => {
+    const repository = repositories[String(d.target.repository)];
+    return isRecord(repository) ? repositoryLocation(repository, baseDirectory) : undefined;
+  };
+  discoveries.forEach((later, k) => {
+    for (const first of discoveries.slice(0, k)) {
+      if (first.image === later.image || first.target.branch !== later.target.branch) continue;
+      const a = where(first);
+      const b = where(later);
+      const same = first.target.repository === later.target.repository || (a && b && sameRepository(a, b));
+      if (!same) continue;
+      const shared = discoveryIdentities(first).find((id) => discoveryIdentities(later).includes(id));
+      if (shared === undefined) continue;
+      issues.push({
+        path: later.path,
+        message:
+          `discovers the same references as ${formatPath(first.path)} (${shared}) on branch ` +
+          `${String(later.target.branch)}; two images would replace each other's tag there, so give each ` +
+          'image its own uri and names',
+      });
+      break;
+    }
+  });
   return issues;
 }
 

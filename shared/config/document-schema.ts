@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { accounts } from '#config/aws-access-schema.ts';
 import { commit } from '#config/commit-schema.ts';
+import { discoverTarget } from '#config/discover-target-schema.ts';
 import { fileTargets } from '#config/file-target-schemas.ts';
 import { flow } from '#config/flow-schema.ts';
 import { mirrors } from '#config/mirrors-schema.ts';
@@ -18,7 +19,7 @@ import type { Config } from '#config/types.ts';
 import { ECR_NAME_PATTERN, imageNameProblem, isEcrRepositoryName } from '#config/value-rules.ts';
 
 const updateTarget = z
-  .discriminatedUnion('kind', [...fileTargets, parameterTarget])
+  .discriminatedUnion('kind', [...fileTargets, discoverTarget, parameterTarget])
   .meta({ description: 'A manifest value to update; `kind` selects the manifest kind.' });
 
 const image = closedObject({

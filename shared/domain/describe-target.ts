@@ -21,6 +21,8 @@ export function describeTarget(target: Target): string {
       return 'imagedetail ImageURI';
     case 'taskdefinition':
       return `task definition container ${target.container}`;
+    case 'discover':
+      return `references found in ${target.files.join(', ')}`;
     case 'ssm':
       return `SSM parameter ${target.parameter}`;
   }

@@ -9,7 +9,7 @@ import type { CurrentImage } from './editors/editor.ts';
 import { readTarget } from './editors/index.ts';
 import { ManifestError } from './errors.ts';
 import { compareTags, type TagOrdering } from './tag-policy.ts';
-import type { FileTarget, Target } from './targets.ts';
+import { type FileTarget, isFileTarget, type Target } from './targets.ts';
 
 /** One value tracked across the stages: an image's target, its branch set aside. */
 export interface TrackedValue {
@@ -56,7 +56,7 @@ export function trackedValues(images: ImageTargets[], repository: string, stages
   const tracked: TrackedValue[] = [];
   for (const rule of images) {
     for (const target of rule.update) {
-      if (target.kind === 'ssm' || target.repository !== repository || !stages.includes(target.branch))
+      if (!isFileTarget(target) || target.repository !== repository || !stages.includes(target.branch))
         continue;
       const selector = describeTarget(target);
       const key = `${rule.ecr}\u0000${target.file}\u0000${selector}`;

@@ -106,6 +106,30 @@ export interface ParameterTarget {
   externalId?: string;
 }
 
-export type Target = FileTarget | ParameterTarget;
+/**
+ * Every reference to the pushed image's repository in the files `files` (globs) match on a branch:
+ * workload containers, kustomize `images[]` entries, Helm values, image strings and ECS JSON. A
+ * reference matches by repository URI (registry host and path); one written without the registry
+ * host matches only when `names` lists it.
+ */
+export interface DiscoverTarget {
+  kind: 'discover';
+  repository: string;
+  branch: string;
+  /** Globs of repository paths: `*` within one path segment, `**` across segments. */
+  files: string[];
+  /** Names written without the registry host (`my-app`) that also mean this repository. */
+  names: string[];
+  setName: boolean;
+  scan?: ScanGate;
+}
 
-export const isFileTarget = (target: Target): target is FileTarget => target.kind !== 'ssm';
+export type Target = FileTarget | DiscoverTarget | ParameterTarget;
+
+/** A target committed to a branch of a git repository: a file target or a discovery. */
+export type BranchTarget = FileTarget | DiscoverTarget;
+
+export const isFileTarget = (target: Target): target is FileTarget =>
+  target.kind !== 'ssm' && target.kind !== 'discover';
+
+export const isBranchTarget = (target: Target): target is BranchTarget => target.kind !== 'ssm';

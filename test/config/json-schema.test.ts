@@ -21,6 +21,7 @@ const TARGET_KINDS: Record<Target['kind'], true> = {
   imagedefinitions: true,
   imagedetail: true,
   taskdefinition: true,
+  discover: true,
   ssm: true,
 };
 

@@ -592,14 +592,14 @@ images:
       issues: [
         'images[0].update[0].branch: invalid branch name "a..b": must not contain ".."',
         'images[0].update[0].file: must be a relative path inside the repository (got "/abs")',
-        'images[0].update[0].kind: must be one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, ssm (got "kustomise"); did you mean "kustomize"?',
+        'images[0].update[0].kind: must be one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, discover, ssm (got "kustomise"); did you mean "kustomize"?',
       ],
     },
     {
       name: 'a target without kind',
       yaml: withTarget('{ repository: manifests, branch: main, file: a.yaml }'),
       issues: [
-        'images[0].update[0].kind: required; one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, ssm',
+        'images[0].update[0].kind: required; one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, discover, ssm',
       ],
     },
     {

@@ -1,5 +1,5 @@
 import { isPermanentError } from '#domain/errors.ts';
-import { isFileTarget, type ParameterTarget } from '#domain/targets.ts';
+import { isBranchTarget, type ParameterTarget } from '#domain/targets.ts';
 import type { ImageEvent } from '#parsers/image-event.ts';
 import { type ApplyDeps, applyParameter, gateTargets, pushTimesFor } from './apply-image.ts';
 import { resolveScan } from './apply-scan.ts';
@@ -74,7 +74,7 @@ export async function applyImageEvents(events: ImageEvent[], deps: ApplyDeps): P
       targets,
     });
     for (const target of gated.eligible) {
-      if (!isFileTarget(target)) {
+      if (!isBranchTarget(target)) {
         parameters.push({ index, entry: entryOf([]), target: target as ParameterTarget });
         continue;
       }
@@ -151,5 +151,6 @@ function bumpWork(work: BranchWork, deps: ApplyDeps): Promise<EntryOutcome[]> {
   return bumpBranchEntries(host, work.group, work.entries, {
     config: deps.config,
     dryRun: deps.dryRun ?? false,
+    ...(deps.listings ? { listings: deps.listings } : {}),
   });
 }

@@ -3,12 +3,13 @@ import { ConfigError } from '#domain/errors.ts';
 import type { PushedImage } from '#domain/plan-branch.ts';
 import { reservedParameterProblem, reservedParameters } from '#domain/reserved-parameters.ts';
 import { evaluateScan, isScanComplete, type ScanOutcome } from '#domain/scan-gate.ts';
-import { isFileTarget, type ParameterTarget, type Target } from '#domain/targets.ts';
+import { isBranchTarget, type ParameterTarget, type Target } from '#domain/targets.ts';
 import type { GitHost } from '../ports/git-host.ts';
 import type { ImageRegistry } from '../ports/image-registry.ts';
 import type { ParameterStore } from '../ports/parameter-store.ts';
 import { bumpBranch, groupByBranch } from './bump-branch.ts';
 import { bumpParameter } from './bump-parameter.ts';
+import type { FolderListings } from './discover-files.ts';
 import { PushTimeLookup } from './push-times.ts';
 import type { BumpAction } from './result.ts';
 
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   /** Needed by `push-time` ordering and by scan gates during reconciliation. */
   registry?: ImageRegistry;
   dryRun?: boolean;
+  /** Folder listings kept by commit id for discover targets (a warm container's by default). */
+  listings?: FolderListings;
 }
 
 /**
@@ -46,9 +49,17 @@ export async function applyImage(
   const { eligible, skips } = await gateTargets(rule, image, trigger, deps);
   const actions: BumpAction[] = [...skips];
   const pushTimes = pushTimesFor(rule, image, trigger, deps);
-  for (const group of groupByBranch(eligible.filter(isFileTarget))) {
+  for (const group of groupByBranch(eligible.filter(isBranchTarget))) {
     const host = deps.hostFor(group.repository);
-    const context = { rule, image, eventId, pushTimes, dryRun: deps.dryRun ?? false, config: deps.config };
+    const context = {
+      rule,
+      image,
+      eventId,
+      pushTimes,
+      dryRun: deps.dryRun ?? false,
+      config: deps.config,
+      ...(deps.listings ? { listings: deps.listings } : {}),
+    };
     actions.push(...(await bumpBranch(host, group, context)));
   }
   for (const target of eligible.filter((t): t is ParameterTarget => t.kind === 'ssm')) {
@@ -133,5 +144,7 @@ async function gateVerdict(target: Target, trigger: Trigger, scan: () => Promise
 
 function where(target: Target) {
   if (target.kind === 'ssm') return { parameter: target.parameter };
+  if (target.kind === 'discover')
+    return { repository: target.repository, branch: target.branch, file: target.files.join(', ') };
   return { repository: target.repository, branch: target.branch, file: target.file };
 }

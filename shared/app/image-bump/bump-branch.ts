@@ -1,17 +1,25 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Config, ImageRule } from '#config/types.ts';
 import { batchCommitMessage } from '#domain/commit-message.ts';
+import { discoverInFiles } from '#domain/editors/discover/discovery.ts';
+import { readTarget } from '#domain/editors/index.ts';
 import { ManifestError, TransientError } from '#domain/errors.ts';
 import { type ChangeRecord, currentTags, type PushedImage, planBranch } from '#domain/plan-branch.ts';
-import type { FileTarget } from '#domain/targets.ts';
+import { type BranchTarget, type FileTarget, isFileTarget } from '#domain/targets.ts';
 import type { GitHost } from '../ports/git-host.ts';
+import {
+  type BranchFiles,
+  containerListings,
+  type FolderListings,
+  readBranchFiles,
+} from './discover-files.ts';
 import type { PushTimeLookup } from './push-times.ts';
 import type { BumpAction } from './result.ts';
 
 export interface BranchGroup {
   repository: string;
   branch: string;
-  targets: FileTarget[];
+  targets: BranchTarget[];
 }
 
 /** One image's share of a branch: its targets there, and how its tags are ordered. */
@@ -20,7 +28,7 @@ export interface BranchEntry {
   image: PushedImage;
   eventId: string;
   pushTimes: PushTimeLookup;
-  targets: FileTarget[];
+  targets: BranchTarget[];
 }
 
 export interface BranchContext {
@@ -30,6 +38,7 @@ export interface BranchContext {
   eventId: string;
   pushTimes: PushTimeLookup;
   dryRun: boolean;
+  listings?: FolderListings;
   /** Waits between compare-and-swap attempts; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -37,6 +46,8 @@ export interface BranchContext {
 export interface BatchBranchContext {
   config: Config;
   dryRun: boolean;
+  /** Folder listings kept by commit id (a warm container's, by default). */
+  listings?: FolderListings;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -60,7 +71,7 @@ export function conflictBackoffMs(attempt: number, random: () => number = Math.r
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function groupByBranch(targets: FileTarget[]): BranchGroup[] {
+export function groupByBranch(targets: BranchTarget[]): BranchGroup[] {
   const groups = new Map<string, BranchGroup>();
   for (const target of targets) {
     const key = JSON.stringify([target.repository, target.branch]);
@@ -111,19 +122,22 @@ export async function bumpBranchEntries(
   const { config } = context;
   const maxAttempts = config.commit.maxAttempts;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const { files, headCommit } = await readFiles(host, branch, group.targets);
+    const read = await readBranchFiles(host, branch, group.targets, context.listings ?? containerListings);
+    const { files, headCommit } = read;
     const working = new Map(files);
+    const explicit = explicitValues(config, repository, branch, entries, files);
     const planned: { outcome: EntryOutcome; changes: ChangeRecord[] }[] = [];
     for (const entry of entries) {
       const outcome: EntryOutcome = { entry, actions: [] };
       const entryPlan: { outcome: EntryOutcome; changes: ChangeRecord[] } = { outcome, changes: [] };
       planned.push(entryPlan);
       try {
-        const pushTimes = await entry.pushTimes.resolve(currentTags(entry.targets, working));
+        const targets = expandTargets(entry, read, explicit, outcome, repository, branch);
+        const pushTimes = await entry.pushTimes.resolve(currentTags(targets, working));
         const plan = planBranch({
           policy: entry.rule.tags,
           digest: entry.rule.digest,
-          targets: entry.targets,
+          targets,
           files: working,
           image: entry.image,
           ...(pushTimes ? { pushTimes } : {}),
@@ -196,21 +210,94 @@ export async function bumpBranchEntries(
   );
 }
 
-/** Reads in flight at once after the first, which fixes the commit every other file is read at. */
-const READ_CONCURRENCY = 10;
-
-/** Read every file once, all at the commit the first read found at the branch head. */
-async function readFiles(host: GitHost, branch: string, targets: FileTarget[]) {
-  const [first, ...rest] = [...new Set(targets.map((t) => t.file))];
-  if (first === undefined) throw new Error('a branch group always has at least one target');
-  const head = await host.readFile(branch, first);
-  const files = new Map<string, string>([[first, head.content]]);
-  for (let i = 0; i < rest.length; i += READ_CONCURRENCY) {
-    const slice = rest.slice(i, i + READ_CONCURRENCY);
-    const reads = await Promise.all(slice.map((file) => host.readFile(branch, file, head.commitId)));
-    for (const [index, file] of slice.entries()) files.set(file, reads[index]?.content ?? '');
+/**
+ * The values explicit targets write on this branch, by file and location, with the image whose
+ * target each is: every rule of the configuration, so a discovery never takes a value another
+ * image's explicit target owns, whether or not that image is in this batch.
+ */
+function explicitValues(
+  config: Config,
+  repository: string,
+  branch: string,
+  entries: BranchEntry[],
+  files: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const owners = new Map<string, string>();
+  if (!entries.some((entry) => entry.targets.some((t) => t.kind === 'discover'))) return owners;
+  for (const rule of config.images) {
+    for (const target of rule.update) {
+      if (!isFileTarget(target) || target.repository !== repository || target.branch !== branch) continue;
+      const text = files.get(target.file);
+      if (text === undefined) continue;
+      try {
+        const key = JSON.stringify([target.file, readTarget(text, target).location]);
+        if (!owners.has(key)) owners.set(key, rule.ecr);
+      } catch {
+        // The target's own planning reports a broken target.
+      }
+    }
   }
-  return { files, headCommit: head.commitId };
+  return owners;
+}
+
+/**
+ * An entry's targets with each discover target replaced by the references it finds. A reference an
+ * explicit target of the same image also writes is one value (planned once); one an explicit target
+ * of another image writes belongs to that image and is skipped, so two images never own one value.
+ */
+function expandTargets(
+  entry: BranchEntry,
+  read: BranchFiles,
+  explicit: ReadonlyMap<string, string>,
+  outcome: EntryOutcome,
+  repository: string,
+  branch: string,
+): FileTarget[] {
+  const targets: FileTarget[] = [];
+  const taken = new Set<string>();
+  for (const target of entry.targets) {
+    if (target.kind !== 'discover') {
+      targets.push(target);
+      continue;
+    }
+    const paths = read.matched.get(target) ?? [];
+    const files = new Map(paths.map((path) => [path, read.files.get(path) ?? '']));
+    const found = discoverInFiles(files, {
+      match: { uri: entry.image.name, names: target.names },
+      repository: target.repository,
+      branch: target.branch,
+      setName: target.setName,
+    });
+    for (const skip of found.skipped) {
+      outcome.actions.push({
+        type: 'skip',
+        repository,
+        branch,
+        file: skip.file,
+        target: skip.location,
+        reason: `${skip.value ? `${skip.value}: ` : ''}${skip.reason}`,
+      });
+    }
+    for (const ref of found.found) {
+      const key = JSON.stringify([ref.file, ref.location]);
+      const owner = explicit.get(key);
+      if (owner === entry.rule.ecr || taken.has(key)) continue;
+      taken.add(key);
+      if (owner !== undefined) {
+        outcome.actions.push({
+          type: 'skip',
+          repository,
+          branch,
+          file: ref.file,
+          target: ref.location,
+          reason: `an explicit target of image ${owner} writes this value`,
+        });
+        continue;
+      }
+      targets.push(ref.target);
+    }
+  }
+  return targets;
 }
 
 function unifiedDiff(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string {
