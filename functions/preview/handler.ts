@@ -16,6 +16,7 @@ import {
   fromEnvelope as mergeRequestEvent,
 } from '#parsers/gitlab-merge-request-event.ts';
 import { defineHandler } from '#runtime/define-handler.ts';
+import { notifyContext, notifyPreviewOutcome } from '#runtime/notify-outcome.ts';
 import { createPreviewContainer } from '#runtime/preview-container.ts';
 
 const SCHEDULED_EVENT = 'Scheduled Event';
@@ -24,14 +25,25 @@ const SCHEDULED_EVENT = 'Scheduled Event';
  * Preview environments: pull requests, merge requests and branches open and close them, image
  * pushes update them, the schedule sweeps what a lost event left.
  */
-export const handler = defineHandler('PreviewFunction', createPreviewContainer, {
-  [PULL_REQUEST_STATE_CHANGE]: async (envelope, container) =>
-    onPullRequest(pullRequestEvent(envelope), await container.previews()),
-  [REPOSITORY_STATE_CHANGE]: async (envelope, container) =>
-    onReference(referenceEvent(envelope), await container.previews()),
-  [GITLAB_MERGE_REQUEST]: async (envelope, container) =>
-    onMergeRequest(mergeRequestEvent(envelope), await container.previews()),
-  [ECR_IMAGE_ACTION]: async (envelope, container) =>
-    onImagePush(imageAction(envelope), await container.previews()),
-  [SCHEDULED_EVENT]: async (envelope, container) => onSchedule(envelope, await container.previews()),
-});
+export const handler = defineHandler(
+  'PreviewFunction',
+  createPreviewContainer,
+  {
+    [PULL_REQUEST_STATE_CHANGE]: async (envelope, container) =>
+      onPullRequest(pullRequestEvent(envelope), await container.previews()),
+    [REPOSITORY_STATE_CHANGE]: async (envelope, container) =>
+      onReference(referenceEvent(envelope), await container.previews()),
+    [GITLAB_MERGE_REQUEST]: async (envelope, container) =>
+      onMergeRequest(mergeRequestEvent(envelope), await container.previews()),
+    [ECR_IMAGE_ACTION]: async (envelope, container) =>
+      onImagePush(imageAction(envelope), await container.previews()),
+    [SCHEDULED_EVENT]: async (envelope, container) => onSchedule(envelope, await container.previews()),
+  },
+  {
+    outcome: (outcome, container) =>
+      notifyPreviewOutcome(
+        notifyContext(container, () => container.previews()),
+        outcome as Parameters<typeof notifyPreviewOutcome>[1],
+      ),
+  },
+);

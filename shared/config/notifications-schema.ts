@@ -35,7 +35,7 @@ const interest = {
     .min(1, { error: 'must list at least one kind of notification' })
     .meta({
       description:
-        'What the channel is told about. `preview-opened` and `preview-closed` are accepted and sent once previews exist.',
+        'What the channel is told about.',
       examples: [['bump-committed', 'bump-rejected', 'build-failed']],
     }),
   repositories: z

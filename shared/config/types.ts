@@ -147,7 +147,7 @@ export interface ImageRule {
   update: Target[];
 }
 
-/** What a channel can be told about; `preview-*` are accepted now and sent once previews exist. */
+/** What a channel can be told about. */
 export type NotificationKind =
   | 'bump-committed'
   | 'bump-rejected'

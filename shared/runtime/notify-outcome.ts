@@ -14,9 +14,11 @@ import {
   driftNotices,
   flowNotices,
   type NoticeContext,
+  previewNotices,
   rejectionNotice,
 } from '#app/notifications/notices.ts';
 import type { Notifier } from '#app/ports/notifier.ts';
+import type { PreviewResult } from '#app/previews/deps.ts';
 import type { Config } from '#config/types.ts';
 import type { Notification } from '#domain/notifications/notification.ts';
 import type { BuildStateEvent } from '#parsers/codebuild-build-state.ts';
@@ -126,6 +128,15 @@ export function notifyBuildOutcome(
 /** The scheduled drift check's outcome: drift older than each pair's `driftAlertMinutes`. */
 export function notifyDriftOutcome(context: NotifyContext, result: MirrorResult): Promise<void> {
   return notify(context, (noticeContext) => driftNotices(result, noticeContext));
+}
+
+/** The preview function's outcome: previews opened and closed. A rejected event tells nothing. */
+export function notifyPreviewOutcome(
+  context: NotifyContext,
+  outcome: PreviewResult | { error: unknown },
+): Promise<void> {
+  if ('error' in outcome || !Array.isArray(outcome.actions)) return Promise.resolve();
+  return notify(context, (noticeContext) => previewNotices(outcome, noticeContext));
 }
 
 /** A function's context with the configuration its dependencies hold. */

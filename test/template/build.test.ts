@@ -248,11 +248,14 @@ describe('buildFunction', () => {
     ],
     GitLabWebhookFunction: ['aws/eventbridge-bus', 'gitlab/webhook-token'],
     PreviewFunction: [
+      'aws/amazon-q-notifier',
       'aws/ecr-registry',
+      'aws/powertools-metrics',
       'aws/sns-alert-sink',
       'aws/ssm-config-loader',
       'git-hosts',
       'preview-sources',
+      'slack/webhook-notifier',
     ],
   };
 

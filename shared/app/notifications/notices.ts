@@ -18,6 +18,7 @@ import {
   flowViolation,
   mirrorDrift,
   parameterWritten,
+  previewChanged,
   promotionOpened,
   type ValueMove,
 } from '#domain/notifications/messages.ts';
@@ -28,6 +29,8 @@ import type { BuildStateEvent } from '#parsers/codebuild-build-state.ts';
 import type { FlowAction, FlowResult } from '../branch-flow/result.ts';
 import type { BumpAction, CommitAction } from '../image-bump/result.ts';
 import type { MirrorAction, MirrorResult } from '../mirror/result.ts';
+import type { PreviewResult } from '../previews/deps.ts';
+import { previewUrl } from '../previews/deps.ts';
 
 export interface NoticeContext {
   config: Config;
@@ -271,6 +274,26 @@ export function driftNotices(result: MirrorResult, context: NoticeContext): Noti
         behind: action.behind,
         ahead: action.ahead,
         lagSeconds: action.lagSeconds,
+      }),
+    ];
+  });
+}
+
+/** Previews opened and closed (an update or a wait tells nothing; the pull request has its comment). */
+export function previewNotices(result: PreviewResult, context: NoticeContext): Notification[] {
+  return result.actions.flatMap((action): Notification[] => {
+    if (action.type !== 'open' && action.type !== 'close') return [];
+    const set = context.config.previews?.find((candidate) => candidate.name === action.set);
+    if (set === undefined) return [];
+    const commit = action.commitId === '' ? undefined : commitUrl(context, set.repository, action.commitId);
+    return [
+      previewChanged(action.type === 'open' ? 'preview-opened' : 'preview-closed', {
+        eventId: result.eventId,
+        set: set.name,
+        slug: action.slug,
+        repository: set.repository,
+        url: previewUrl(set, action.slug),
+        ...(commit === undefined ? {} : { commitUrl: commit }),
       }),
     ];
   });

@@ -272,3 +272,37 @@ export function mirrorDrift(facts: MirrorDriftFacts): Notification {
     links: [],
   };
 }
+
+export interface PreviewChangedFacts {
+  eventId: string;
+  /** The preview set's name and the preview's slug. */
+  set: string;
+  slug: string;
+  /** The manifests repository (a key of `repositories`) the preview lives in. */
+  repository: string;
+  /** The preview's URL (open) or where it was (close). */
+  url?: string;
+  commitUrl?: string;
+}
+
+/** A preview environment opened (its directory committed) or closed (removed). */
+export function previewChanged(
+  kind: 'preview-opened' | 'preview-closed',
+  facts: PreviewChangedFacts,
+): Notification {
+  const opened = kind === 'preview-opened';
+  return {
+    kind,
+    eventId: facts.eventId,
+    thread: `preview/${facts.set}/${facts.slug}`,
+    repository: facts.repository,
+    images: [],
+    severity: 'info',
+    title: `Preview ${facts.slug} ${opened ? 'opened' : 'closed'}`,
+    lines: capped([
+      `${facts.set}: ${opened ? 'committed to' : 'removed from'} ${facts.repository}`,
+      ...(facts.url === undefined ? [] : [facts.url]),
+    ]),
+    links: links(['preview', opened ? facts.url : undefined], ['commit', facts.commitUrl]),
+  };
+}

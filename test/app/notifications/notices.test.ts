@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deliverNotifications } from '#app/notifications/deliver.ts';
-import { buildNotices, driftNotices, flowNotices } from '#app/notifications/notices.ts';
+import { buildNotices, driftNotices, flowNotices, previewNotices } from '#app/notifications/notices.ts';
 import type { Notifier } from '#app/ports/notifier.ts';
 import type { Config, NotificationChannelConfig } from '#config/types.ts';
 import type { Notification } from '#domain/notifications/notification.ts';
@@ -161,5 +161,63 @@ describe('results to notifications', () => {
     // The q channel filters on app-manifests; drift of cc is not its business.
     expect(report.sent).toEqual([]);
     expect(recorded).toEqual([{ NotificationFailures: 1 }]);
+  });
+});
+
+describe('preview notices', () => {
+  const withPreviews = {
+    ...config,
+    previews: [
+      {
+        name: 'web',
+        repository: 'app-manifests',
+        branch: 'main',
+        template: 'previews/_template',
+        path: 'previews/{slug}',
+        slugPrefix: '',
+        source: { repository: 'app-manifests', branches: ['**'], branchCreated: false },
+        url: 'https://{slug}.preview.example.com',
+        limits: { maxOpen: 10, ttlHours: 72 },
+      },
+    ],
+  } as unknown as Config;
+  const context = { config: withPreviews, region: 'eu-west-1' };
+
+  it('tells a preview opened and one closed, with its URL and commit; an update, a wait or a skip tells nothing', () => {
+    const notices = previewNotices(
+      {
+        eventId: 'e-1',
+        actions: [
+          { type: 'open', set: 'web', slug: 'feature-login', commitId: 'a'.repeat(40) },
+          { type: 'update', set: 'web', slug: 'other', commitId: 'b'.repeat(40) },
+          { type: 'wait', set: 'web', slug: 'third', commitId: '' },
+          { type: 'skip', set: 'web', reason: 'no preview' },
+          { type: 'close', set: 'web', slug: 'old', commitId: 'c'.repeat(40) },
+        ],
+      },
+      context,
+    );
+    expect(notices.map((n) => [n.kind, n.title, n.thread])).toEqual([
+      ['preview-opened', 'Preview feature-login opened', 'preview/web/feature-login'],
+      ['preview-closed', 'Preview old closed', 'preview/web/old'],
+    ]);
+    expect(notices[0]?.links).toEqual([
+      { label: 'preview', url: 'https://feature-login.preview.example.com' },
+      {
+        label: 'commit',
+        url: expect.stringContaining(
+          `/codesuite/codecommit/repositories/app-manifests/commit/${'a'.repeat(40)}`,
+        ),
+      },
+    ]);
+    expect(notices[1]?.links.map((link) => link.label)).toEqual(['commit']);
+  });
+
+  it('says nothing of a set the configuration no longer has', () => {
+    const gone = previewNotices(
+      { eventId: 'e-2', actions: [{ type: 'open', set: 'removed', slug: 's', commitId: 'a'.repeat(40) }] },
+      context,
+    );
+    expect(gone).toEqual([]);
   });
 });
