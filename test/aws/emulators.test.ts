@@ -142,6 +142,7 @@ describe('startEmulators', () => {
       }).load();
       expect(config.repositories).toStrictEqual({
         manifests: { provider: 'codecommit', name: 'app-manifests' },
+        'app-source': { provider: 'codecommit', name: 'app-manifests' },
         'gitlab-manifests': {
           provider: 'gitlab',
           url: gitlab.url,

@@ -99,7 +99,8 @@ async function readTree(dir: string): Promise<Record<string, Uint8Array>> {
 }
 
 /**
- * examples/flowkeeper.yaml with its local repository turned into the CodeCommit one; comments stay.
+ * examples/flowkeeper.yaml with its local repositories (the manifests and the stand-in application
+ * repository of the previews) turned into the CodeCommit one; comments stay.
  * With `gitlabUrl`, also the seeded GitLab project and its CodeCommit push mirror as a mirror pair.
  */
 export async function exampleConfigForCodeCommit(
@@ -109,6 +110,7 @@ export async function exampleConfigForCodeCommit(
   const document = parseDocument(await readFile(join(EXAMPLES_DIR, 'flowkeeper.yaml'), 'utf8'));
   const repository = document.createNode({ provider: 'codecommit', name: repositoryName }, { flow: true });
   document.setIn(['repositories', 'manifests'], repository);
+  document.setIn(['repositories', 'app-source'], repository.clone());
   if (gitlabUrl !== undefined) {
     document.setIn(
       ['repositories', 'gitlab-manifests'],
