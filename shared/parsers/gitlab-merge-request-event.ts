@@ -1,25 +1,19 @@
 import { EventError } from '#domain/errors.ts';
+import {
+  GITLAB_EVENT_SOURCE,
+  GITLAB_MERGE_REQUEST_DETAIL_TYPE,
+  type GitLabMergeRequestDetail,
+} from '#domain/gitlab-merge-request.ts';
 import { type Envelope, isRecord, requireKind, requireString } from './envelope.ts';
 
-export const GITLAB_SOURCE = 'flowkeeper.gitlab';
-export const GITLAB_MERGE_REQUEST = 'GitLab Merge Request';
+export const GITLAB_SOURCE = GITLAB_EVENT_SOURCE;
+export const GITLAB_MERGE_REQUEST = GITLAB_MERGE_REQUEST_DETAIL_TYPE;
 
-/** The normalised GitLab merge-request event the ingress puts on the bus, validated. */
-export interface GitLabMergeRequestEvent {
+/** The normalised GitLab merge-request event the ingress puts on the bus (its detail), validated. */
+export interface GitLabMergeRequestEvent extends Pick<GitLabMergeRequestDetail, 'project' | 'mergeRequest'> {
   id: string;
   account: string;
   region: string;
-  project: { id: number; path: string; webUrl: string };
-  mergeRequest: {
-    iid: number;
-    action: string;
-    state: string;
-    sourceBranch: string;
-    targetBranch: string;
-    lastCommitId: string | null;
-    url: string;
-    title: string;
-  };
 }
 
 const positiveInteger = (record: Record<string, unknown>, key: string, where: string): number => {
