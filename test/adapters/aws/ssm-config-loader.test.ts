@@ -142,7 +142,7 @@ describe('createSsmConfigLoader', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).source).toBe(`SSM parameter ${name}`);
     expect((error as ConfigError).issues).toEqual([
-      'images[0].update[0].kind: must be one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, ssm (got "kustomise"); did you mean "kustomize"?',
+      'images[0].update[0].kind: must be one of kustomize, helm, kubernetes, yaml, imagedefinitions, imagedetail, taskdefinition, discover, ssm (got "kustomise"); did you mean "kustomize"?',
     ]);
   });
 
