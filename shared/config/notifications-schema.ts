@@ -34,8 +34,7 @@ const interest = {
     .array(kind)
     .min(1, { error: 'must list at least one kind of notification' })
     .meta({
-      description:
-        'What the channel is told about.',
+      description: 'What the channel is told about.',
       examples: [['bump-committed', 'bump-rejected', 'build-failed']],
     }),
   repositories: z
