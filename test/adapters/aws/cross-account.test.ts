@@ -24,6 +24,8 @@ const MOTO_DEFAULT_ACCOUNT = '123456789012';
 const PARAMETER_WRITER = 'arn:aws:iam::222222222222:role/flowkeeper-parameter-writer';
 const MANIFESTS_WRITER = 'arn:aws:iam::333333333333:role/flowkeeper-manifests-writer';
 const base = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** moto is shared by every file of a run: a name of this file's own. */
+const PARAMETER = `/my-app/cross-account-${process.pid}-${Date.now()}/image`;
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web }
@@ -103,7 +105,7 @@ images:
     tags: { semver: ">=1.0.0" }
     update:
       - { repository: manifests, branch: main, file: k8s/deploy.yaml, kind: kubernetes, container: web }
-      - { kind: ssm, parameter: /my-app/prd/image, region: ${REGION}, roleArn: ${PARAMETER_WRITER} }
+      - { kind: ssm, parameter: ${PARAMETER}, region: ${REGION}, roleArn: ${PARAMETER_WRITER} }
 `,
     );
     const env = {
@@ -127,10 +129,10 @@ images:
     expect(await fileAt(own)).toBe(before);
     expect(own.calls).toEqual([]);
     expect(new Set(router.routed)).toEqual(new Set(['333333333333']));
-    expect(await parameterAs(PARAMETER_WRITER, '/my-app/prd/image')).toBe(
+    expect(await parameterAs(PARAMETER_WRITER, PARAMETER)).toBe(
       '111111111111.dkr.ecr.eu-west-1.amazonaws.com/my-app:1.4.2',
     );
-    expect(await parameterAs(undefined, '/my-app/prd/image')).toBeUndefined();
-    expect(await parameterAs(MANIFESTS_WRITER, '/my-app/prd/image')).toBeUndefined();
+    expect(await parameterAs(undefined, PARAMETER)).toBeUndefined();
+    expect(await parameterAs(MANIFESTS_WRITER, PARAMETER)).toBeUndefined();
   });
 });
