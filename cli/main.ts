@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { discoverWarnings } from '#app/image-bump/check-discover.ts';
 import { configJsonSchema } from '#config/json-schema.ts';
 import { loadConfigFile } from '#config/load-file.ts';
 import { ConfigError, FlowkeeperError } from '#domain/errors.ts';
@@ -128,18 +129,36 @@ async function config(args: string[]): Promise<Exit> {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     return 0;
   }
-  if (sub === 'validate' && rest.length === 1 && rest[0]) {
-    const loaded = await loadConfigFile(rest[0]);
-    const targets = loaded.images.reduce((n, image) => n + image.update.length, 0);
-    const flows = Object.keys(loaded.flow).length;
-    const flowText =
-      flows === 0 ? '' : `, branch flow on ${flows} ${flows === 1 ? 'repository' : 'repositories'}`;
-    process.stdout.write(
-      `${rest[0]}: valid (${loaded.images.length} images, ${targets} targets${flowText})\n`,
-    );
-    return 0;
+  if (sub === 'validate') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: { check: { type: 'boolean', default: false } },
+    });
+    const [file] = positionals;
+    if (file === undefined || positionals.length > 1)
+      throw new UsageError('usage: config validate <file> [--check]');
+    return validateConfig(file, values.check);
   }
-  throw new UsageError('usage: config validate <file> | config schema');
+  throw new UsageError('usage: config validate <file> [--check] | config schema');
+}
+
+/** `config validate <file> [--check]`: the schema's verdict; with --check, discover globs against their branches. */
+async function validateConfig(file: string, check: boolean): Promise<Exit> {
+  const loaded = await loadConfigFile(file);
+  const targets = loaded.images.reduce((n, image) => n + image.update.length, 0);
+  const flows = Object.keys(loaded.flow).length;
+  const flowText =
+    flows === 0 ? '' : `, branch flow on ${flows} ${flows === 1 ? 'repository' : 'repositories'}`;
+  process.stdout.write(`${file}: valid (${loaded.images.length} images, ${targets} targets${flowText})\n`);
+  if (check) {
+    const { gitHostsFor } = await import('#adapters/git-hosts.ts');
+    for (const warning of await discoverWarnings(loaded, gitHostsFor(loaded))) {
+      process.stderr.write(`warning: ${warning}\n`);
+    }
+  }
+  return 0;
 }
 
 async function example(args: string[]): Promise<Exit> {

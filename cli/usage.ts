@@ -9,7 +9,9 @@ Commands:
         --dry-run  print the unified diff of what would be committed; write nothing
         --json     print the result object as JSON
         --verbose  print the function's structured logs
-  config validate <file>     Validate a configuration file; print each problem with its path.
+  config validate <file> [--check]
+        Validate a configuration file; print each problem with its path. --check also lists each
+        discover target's files on its branch and warns about a glob that matches nothing.
   config schema              Print the configuration's JSON Schema.
   example init <dir>         Create the example manifests repository and its configuration in <dir>.
   demo [--keep <dir>]        Replay the sample events against a throwaway example repository.
@@ -37,9 +39,11 @@ The event is an EventBridge event, or an SQS batch for ImageBumpFunction (events
   --dry-run            print the unified diff of what would be committed (applies with git apply); write nothing
   --json               print the result object as JSON (also when the function fails)
   --verbose            print the function's structured logs`,
-  config: `Usage: flowkeeper config validate <file> | flowkeeper config schema
+  config: `Usage: flowkeeper config validate <file> [--check] | flowkeeper config schema
 
   validate <file>  validate a configuration; print each problem with its path
+    --check        also list each discover target's files on its branch (reads the repositories)
+                   and warn about each glob that matches no file
   schema           print the configuration's JSON Schema`,
   example: `Usage: flowkeeper example init <dir>
 

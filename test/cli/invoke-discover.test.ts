@@ -61,3 +61,35 @@ describe('flowkeeper invoke --dry-run with a discover target', () => {
     expect(await refs()).toBe(before);
   });
 });
+
+describe('flowkeeper config validate --check with discover targets', () => {
+  it('warns about each glob that matches no file on its branch, and only with --check', async () => {
+    const file = join(dir, 'discover-check.yaml');
+    await writeFile(
+      file,
+      [
+        'repositories:',
+        `  manifests: { provider: local, path: ${JSON.stringify(example.repository)} }`,
+        'images:',
+        '  - ecr: my-app',
+        "    tags: { semver: '>=1.0.0' }",
+        '    update:',
+        "      - { kind: discover, repository: manifests, branch: stg, files: ['k8s/*.yaml', 'apps/**/values.yaml'] }",
+        "      - { kind: discover, repository: manifests, branch: no-such-branch, files: ['**/*.yaml'] }",
+        '',
+      ].join('\n'),
+    );
+    const plain = await runCli(['config', 'validate', file]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toBe('');
+
+    const checked = await runCli(['config', 'validate', file, '--check']);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain(`${file}: valid (1 images, 2 targets)`);
+    const warnings = checked.stderr.trim().split('\n');
+    expect(warnings).toEqual([
+      'warning: images[0].update[0].files[1]: "apps/**/values.yaml" matches no file on manifests/stg',
+      expect.stringMatching(/^warning: images\[0\]\.update\[1\]: cannot list manifests\/no-such-branch: /),
+    ]);
+  });
+});
