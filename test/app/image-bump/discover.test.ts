@@ -202,4 +202,24 @@ describe('discovery limits', () => {
     });
     expect(await repo.refs()).toBe(before);
   });
+
+  it('refuses files that hold more bytes than one event may read, naming the limit, writing nothing', async () => {
+    const files: Record<string, string> = {};
+    const padding = `# ${'x'.repeat(98)}\n`.repeat(10_000); // 1 MB of comment per file
+    for (let i = 0; i < 9; i++) files[`k8s/f-${i}.yaml`] = `${padding}image: ${TREE_URI}:1.0.0\n`;
+    repo = await createTestRepo(files, []);
+    const before = await repo.refs();
+    const outcome = await run(config([rule([discover(['k8s/*.yaml'])])]), createLocalGitHost(repo.path)).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    expect(outcome).toEqual({
+      error: expect.objectContaining({
+        message: expect.stringContaining(
+          'hold 9.1 MB, more than the 8.0 MB one event may read (the discovery byte limit); narrow the globs',
+        ),
+      }),
+    });
+    expect(await repo.refs()).toBe(before);
+  });
 });
