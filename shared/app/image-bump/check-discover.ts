@@ -1,6 +1,7 @@
 import type { Config } from '#config/types.ts';
-import { foldersToList, matchesAny } from '#domain/editors/discover/globs.ts';
+import { matchesAny } from '#domain/editors/discover/globs.ts';
 import { type GitHost, GitHostError } from '../ports/git-host.ts';
+import { FolderListings, listGlobFolders } from './discover-files.ts';
 
 /**
  * What `config validate --check` says of the discover targets against their repositories: each
@@ -12,6 +13,7 @@ export async function discoverWarnings(
   hostFor: (repository: string) => GitHost,
 ): Promise<string[]> {
   const warnings: string[] = [];
+  const listings = new FolderListings();
   for (const [i, image] of config.images.entries()) {
     for (const [j, target] of image.update.entries()) {
       if (target.kind !== 'discover') continue;
@@ -19,14 +21,12 @@ export async function discoverWarnings(
       const place = `${target.repository}/${target.branch}`;
       let paths: string[];
       try {
-        const host = hostFor(target.repository);
-        let at: string | undefined;
-        paths = [];
-        for (const folder of foldersToList(target.files)) {
-          const listing = await host.listFiles(target.branch, folder, at);
-          at ??= listing.commitId;
-          paths.push(...listing.files);
-        }
+        ({ paths } = await listGlobFolders(
+          hostFor(target.repository),
+          target.branch,
+          target.files,
+          listings,
+        ));
       } catch (error) {
         if (!(error instanceof GitHostError)) throw error;
         warnings.push(`${where}: cannot list ${place}: ${error.message}`);

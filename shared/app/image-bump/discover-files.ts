@@ -50,6 +50,26 @@ const READ_CONCURRENCY = 10;
 
 const utf8 = new TextEncoder();
 
+/**
+ * Every path under the folders `globs` start with, all listed at one commit (the branch head when
+ * the first folder is listed): what the globs may match.
+ */
+export async function listGlobFolders(
+  host: GitHost,
+  branch: string,
+  globs: readonly string[],
+  listings: FolderListings,
+): Promise<{ commitId: string | undefined; paths: string[] }> {
+  let commitId: string | undefined;
+  const paths: string[] = [];
+  for (const folder of foldersToList(globs)) {
+    const listing = await listings.list(host, branch, folder, commitId);
+    commitId ??= listing.commitId;
+    paths.push(...listing.files);
+  }
+  return { commitId, paths };
+}
+
 /** Read every file the targets need, all at one commit (the branch head when first read). */
 export async function readBranchFiles(
   host: GitHost,
@@ -62,12 +82,14 @@ export async function readBranchFiles(
   const matched = new Map<DiscoverTarget, string[]>();
   let head: string | undefined;
   if (discoveries.length > 0) {
-    const paths: string[] = [];
-    for (const folder of foldersToList(discoveries.flatMap((d) => d.files))) {
-      const listing = await listings.list(host, branch, folder, head);
-      head ??= listing.commitId;
-      paths.push(...listing.files);
-    }
+    const listed = await listGlobFolders(
+      host,
+      branch,
+      discoveries.flatMap((d) => d.files),
+      listings,
+    );
+    head = listed.commitId;
+    const { paths } = listed;
     for (const discovery of discoveries) {
       const files = paths.filter((path) => matchesAny(discovery.files, path));
       if (files.length > DISCOVERY_FILE_LIMIT) {
