@@ -95,3 +95,22 @@ async function waitUntilAnswering(endpoint: string, exited: Promise<string>): Pr
   }
   throw new Error(`moto_server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s`);
 }
+
+/** An SSM parameter as the given credentials see it (moto keeps each account's parameters apart); undefined when absent. */
+export async function parameterSeenBy(
+  moto: MotoServer,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  name: string,
+): Promise<string | undefined> {
+  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+  const ssm = new SSMClient({ endpoint: moto.endpoint, region, credentials });
+  try {
+    return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ParameterNotFound') return undefined;
+    throw error;
+  } finally {
+    ssm.destroy();
+  }
+}

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,7 +18,7 @@ import { createImageContainer } from '#runtime/container.ts';
 import { defineHandler } from '#runtime/define-handler.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { createTestRepo, type TestRepo } from '#test/git-repo.ts';
-import { type MotoServer, startMoto } from '#test/moto.ts';
+import { type MotoServer, parameterSeenBy, startMoto } from '#test/moto.ts';
 
 const WRITER_222 = 'arn:aws:iam::222222222222:role/flowkeeper-parameter-writer';
 const REGION = 'eu-west-1';
@@ -34,21 +34,9 @@ afterAll(async () => {
 
 const sts = () => new STSClient({ endpoint: moto.endpoint, region: REGION, credentials: base });
 
-/** A parameter as the given credentials see it (moto keeps each account's parameters apart). */
-async function readAs(
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  name: string,
-): Promise<string | undefined> {
-  const ssm = new SSMClient({ endpoint: moto.endpoint, region: REGION, credentials });
-  try {
-    return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ParameterNotFound') return undefined;
-    throw error;
-  } finally {
-    ssm.destroy();
-  }
-}
+/** A parameter as the given credentials see it. */
+const readAs = (credentials: Parameters<typeof parameterSeenBy>[2], name: string) =>
+  parameterSeenBy(moto, REGION, credentials, name);
 
 describe('assumed-role credentials', () => {
   it('moto keeps what the assumed role writes in the account of the role ARN', async () => {

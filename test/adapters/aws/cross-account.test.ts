@@ -6,7 +6,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bumpImage } from '#app/image-bump/bump-image.ts';
@@ -16,7 +15,7 @@ import { type AccountRouter, startAccountRouter } from '#test/account-router.ts'
 import { type CodeCommitEmulator, startCodeCommitEmulator } from '#test/codecommit-emulator.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { createTestRepo, type TestRepo } from '#test/git-repo.ts';
-import { type MotoServer, startMoto } from '#test/moto.ts';
+import { type MotoServer, parameterSeenBy, startMoto } from '#test/moto.ts';
 import { gitText } from '../../emulators/codecommit/git.ts';
 
 const REGION = 'eu-west-1';
@@ -79,15 +78,7 @@ async function parameterAs(roleArn: string | undefined, name: string): Promise<s
       sessionToken: Credentials?.SessionToken ?? '',
     };
   }
-  const ssm = new SSMClient({ endpoint: moto.endpoint, region: REGION, credentials });
-  try {
-    return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ParameterNotFound') return undefined;
-    throw error;
-  } finally {
-    ssm.destroy();
-  }
+  return parameterSeenBy(moto, REGION, credentials, name);
 }
 
 const fileAt = (emulator: CodeCommitEmulator) =>
