@@ -31,13 +31,14 @@ const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  */
 const EnvelopeSchema = z.object(
   {
+    // Issues are listed in key order and the first is told: an event without a detail is named so.
+    detail: anyRecord,
     id: shaped(EVENT_ID, 'an event id (letters, digits, ".", "_" or "-", at most 128)'),
     source: nonEmptyText,
     'detail-type': nonEmptyText,
     account: shaped(ACCOUNT, 'a 12-digit AWS account id'),
     region: shaped(REGION, 'an AWS region like "eu-west-1"'),
     time: optionalText,
-    detail: anyRecord,
   },
   { error: (issue) => `expected a JSON object, got ${preview(issue.input)}` },
 );

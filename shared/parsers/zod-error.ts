@@ -6,9 +6,9 @@
 import type * as z from 'zod/mini';
 import { EventError } from '#domain/errors.ts';
 
-const PREVIEW_LENGTH = 40;
+const PREVIEW_LENGTH = 80;
 
-/** A value as messages name it: strings quoted (escaped, cut at 40 characters), others by kind. */
+/** A value as messages name it: strings quoted (escaped, cut at 80 characters), others by kind. */
 export function preview(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
@@ -44,7 +44,7 @@ export function alternatives(values: readonly unknown[]): string {
 const issueMessage: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined || issue.input === null) return 'missing';
+      if (issue.input === undefined) return 'missing';
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${preview(issue.input)}`;
     case 'invalid_value':
       return `expected ${alternatives(issue.values)}, got ${preview(issue.input)}`;

@@ -17,9 +17,9 @@ function rejection(parse: () => unknown): string {
 }
 
 describe('preview', () => {
-  it('quotes a string on one line and cuts it at 40 characters', () => {
+  it('quotes a string on one line and cuts it at 80 characters', () => {
     expect(preview('a\nb')).toBe('"a\\nb"');
-    expect(preview('x'.repeat(10_000))).toBe(`"${'x'.repeat(40)}…"`);
+    expect(preview('x'.repeat(10_000))).toBe(`"${'x'.repeat(80)}…"`);
   });
 
   it('names other values by kind', () => {
