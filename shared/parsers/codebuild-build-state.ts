@@ -1,12 +1,7 @@
-import { EventError } from '#domain/errors.ts';
-import {
-  type Envelope,
-  isRecord,
-  optionalString,
-  parseEnvelope,
-  requireKind,
-  requireString,
-} from './envelope.ts';
+import * as z from 'zod/mini';
+import { type Envelope, parseDetail, parseEnvelope, requireKind } from './envelope.ts';
+import { nonEmptyText, optional, optionalText, withoutUndefined } from './fields.ts';
+import { preview } from './zod-error.ts';
 
 export const BUILD_STATE_CHANGE = 'CodeBuild Build State Change';
 
@@ -60,7 +55,6 @@ export interface BuildArnParts {
 
 const BUILD_ARN =
   /^arn:(aws|aws-cn|aws-us-gov):codebuild:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):build\/([A-Za-z0-9][A-Za-z0-9_-]{1,254}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const INFO = 'detail.additional-information';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Java's `MMM d, yyyy h:mm:ss a`; newer JDKs put a narrow no-break space before AM/PM, which `\s` covers. */
 const START_TIME = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2})\s(AM|PM)$/;
@@ -70,53 +64,6 @@ export function buildArnParts(arn: string): BuildArnParts | undefined {
   if (!match) return undefined;
   const [, partition = '', region = '', account = '', project = '', uuid = ''] = match;
   return { partition, region, account, project, uuid };
-}
-
-export function parseBuildStateEvent(event: unknown): BuildStateEvent {
-  return fromEnvelope(parseEnvelope(event));
-}
-
-export function fromEnvelope(envelope: Envelope): BuildStateEvent {
-  requireKind(envelope, 'aws.codebuild', BUILD_STATE_CHANGE);
-  const { detail } = envelope;
-  const buildArn = requireString(detail, 'build-id', 'detail');
-  if (buildArnParts(buildArn) === undefined) {
-    throw new EventError(
-      `detail.build-id: expected a build ARN arn:aws:codebuild:<region>:<account>:build/<project>:<uuid>, got ${JSON.stringify(buildArn)}`,
-    );
-  }
-  const status = requireString(detail, 'build-status', 'detail');
-  const info = objectOf(detail['additional-information'], INFO) ?? {};
-  const source = objectOf(info.source, `${INFO}.source`) ?? {};
-  const build: BuildStateEvent = {
-    id: envelope.id,
-    account: envelope.account,
-    region: envelope.region,
-    time: envelope.time,
-    buildArn,
-    project: requireString(detail, 'project-name', 'detail'),
-    status,
-    complete: completeOf(info['build-complete'], status),
-    environment: environmentOf(info.environment),
-    phases: phasesOf(info.phases),
-  };
-  const buildNumber = buildNumberOf(info['build-number']);
-  const startTime = optionalString(info, 'build-start-time', INFO);
-  const at = Date.parse(envelope.time);
-  const sourceVersion = optionalString(info, 'source-version', INFO);
-  const sourceType = optionalString(source, 'type', `${INFO}.source`);
-  const sourceLocation = optionalString(source, 'location', `${INFO}.source`);
-  const logsLink = logsLinkOf(info.logs);
-  const initiator = optionalString(info, 'initiator', INFO);
-  if (buildNumber !== undefined) build.buildNumber = buildNumber;
-  if (startTime !== undefined && startTime !== '') build.startedAt = startTimeOf(startTime);
-  if (!Number.isNaN(at)) build.at = at;
-  if (sourceVersion) build.sourceVersion = sourceVersion;
-  if (sourceType) build.sourceType = sourceType;
-  if (sourceLocation) build.sourceLocation = sourceLocation;
-  if (logsLink) build.logsLink = logsLink;
-  if (initiator) build.initiator = initiator;
-  return build;
 }
 
 /** "Mar 10, 2026 9:31:12 AM" (UTC) → epoch ms. */
@@ -132,103 +79,118 @@ function parseBuildTime(text: string): number | undefined {
   return Date.UTC(y, month, d, (h % 12) + (half === 'PM' ? 12 : 0), m, s);
 }
 
-function startTimeOf(text: string): number {
-  const at = parseBuildTime(text);
-  if (at === undefined) {
-    throw new EventError(
-      `${INFO}.build-start-time: expected a time like "Mar 10, 2026 9:31:12 AM", got ${JSON.stringify(text)}`,
-    );
-  }
-  return at;
-}
+const buildArn = nonEmptyText.check(
+  z.refine((arn) => buildArnParts(arn) !== undefined, {
+    error: (issue) =>
+      `expected a build ARN arn:aws:codebuild:<region>:<account>:build/<project>:<uuid>, got ${preview(issue.input)}`,
+  }),
+);
 
-function objectOf(value: unknown, where: string): Record<string, unknown> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isRecord(value)) throw new EventError(`${where}: expected an object, got ${shown(value)}`);
-  return value;
-}
-
-/** `build-complete` is a boolean; when absent, only IN_PROGRESS counts as unfinished. */
-function completeOf(value: unknown, status: string): boolean {
-  if (value === undefined || value === null) return status !== 'IN_PROGRESS';
-  if (typeof value !== 'boolean') {
-    throw new EventError(`${INFO}.build-complete: expected true or false, got ${shown(value)}`);
-  }
-  return value;
-}
+/** `build-start-time`; an empty one is read as absent. */
+const buildStartTime = z.pipe(
+  optionalText,
+  z.transform((text, context) => {
+    if (text === undefined || text === '') return undefined;
+    const at = parseBuildTime(text);
+    if (at !== undefined) return at;
+    context.issues.push({
+      code: 'custom',
+      input: text,
+      message: `expected a time like "Mar 10, 2026 9:31:12 AM", got ${preview(text)}`,
+    });
+    return z.NEVER;
+  }),
+);
 
 /** Numbers often arrive as floats (`57.0`), which JSON reads as whole numbers anyway. */
-function buildNumberOf(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new EventError(`${INFO}.build-number: expected a positive whole number, got ${shown(value)}`);
-  }
-  return value;
+const buildNumber = z
+  .number({ error: (issue) => `expected a positive whole number, got ${preview(issue.input)}` })
+  .check(
+    z.refine((value) => Number.isInteger(value) && value >= 1, {
+      error: (issue) => `expected a positive whole number, got ${preview(issue.input)}`,
+    }),
+  );
+
+const seconds = z
+  .number({ error: (issue) => `expected a number of seconds, got ${preview(issue.input)}` })
+  .check(z.gte(0, { error: (issue) => `expected a number of seconds, got ${preview(issue.input)}` }));
+
+const Phase = z.object({
+  'phase-type': nonEmptyText,
+  'phase-status': optionalText,
+  'duration-in-seconds': optional(seconds),
+  'phase-context': optional(z.array(z.string())),
+});
+
+const AdditionalInformation = z.object({
+  'build-complete': optional(z.boolean()),
+  'build-number': optional(buildNumber),
+  'build-start-time': buildStartTime,
+  'source-version': optionalText,
+  initiator: optionalText,
+  source: optional(z.object({ type: optionalText, location: optionalText })),
+  environment: optional(
+    z.object({
+      'environment-variables': optional(z.array(z.object({ name: nonEmptyText, value: optionalText }))),
+    }),
+  ),
+  phases: optional(z.array(Phase)),
+  logs: optional(z.object({ 'deep-link': optionalText })),
+});
+
+const BuildDetail = z.object({
+  'build-id': buildArn,
+  'build-status': nonEmptyText,
+  'project-name': nonEmptyText,
+  'additional-information': optional(AdditionalInformation),
+});
+
+export function parseBuildStateEvent(event: unknown): BuildStateEvent {
+  return fromEnvelope(parseEnvelope(event));
 }
 
-function environmentOf(value: unknown): Record<string, string> {
-  const environment = objectOf(value, `${INFO}.environment`);
-  const variables = environment?.['environment-variables'];
-  const where = `${INFO}.environment.environment-variables`;
-  if (variables === undefined || variables === null) return {};
-  if (!Array.isArray(variables)) throw new EventError(`${where}: expected an array, got ${shown(variables)}`);
-  const record: Record<string, string> = {};
-  variables.forEach((variable: unknown, index) => {
-    if (!isRecord(variable))
-      throw new EventError(`${where}[${index}]: expected an object, got ${shown(variable)}`);
-    const name = requireString(variable, 'name', `${where}[${index}]`);
-    record[name] = optionalString(variable, 'value', `${where}[${index}]`) ?? '';
+export function fromEnvelope(envelope: Envelope): BuildStateEvent {
+  requireKind(envelope, 'aws.codebuild', BUILD_STATE_CHANGE);
+  const detail = parseDetail(BuildDetail, envelope);
+  const info: Partial<z.output<typeof AdditionalInformation>> = detail['additional-information'] ?? {};
+  const status = detail['build-status'];
+  const at = Date.parse(envelope.time);
+  const variables = info.environment?.['environment-variables'] ?? [];
+  return withoutUndefined({
+    id: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
+    buildArn: detail['build-id'],
+    project: detail['project-name'],
+    status,
+    buildNumber: info['build-number'],
+    startedAt: info['build-start-time'],
+    at: Number.isNaN(at) ? undefined : at,
+    // When build-complete is absent, only IN_PROGRESS counts as unfinished.
+    complete: info['build-complete'] ?? status !== 'IN_PROGRESS',
+    sourceVersion: info['source-version'] || undefined,
+    sourceType: info.source?.type || undefined,
+    sourceLocation: info.source?.location || undefined,
+    initiator: info.initiator || undefined,
+    // A variable listed twice (an override after the project value) keeps its last value.
+    environment: Object.fromEntries(variables.map(({ name, value }) => [name, value ?? ''])),
+    phases: (info.phases ?? []).map(phaseOf),
+    logsLink: logsLinkOf(info.logs?.['deep-link']),
   });
-  return record;
 }
 
-function phasesOf(value: unknown): BuildPhase[] {
-  const where = `${INFO}.phases`;
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new EventError(`${where}: expected an array, got ${shown(value)}`);
-  return value.map((entry: unknown, index) => {
-    const at = `${where}[${index}]`;
-    if (!isRecord(entry)) throw new EventError(`${at}: expected an object, got ${shown(entry)}`);
-    const phase: BuildPhase = { type: requireString(entry, 'phase-type', at), context: contextOf(entry, at) };
-    const status = optionalString(entry, 'phase-status', at);
-    const duration = entry['duration-in-seconds'];
-    if (status) phase.status = status;
-    if (duration !== undefined && duration !== null) {
-      if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) {
-        throw new EventError(
-          `${at}.duration-in-seconds: expected a number of seconds, got ${shown(duration)}`,
-        );
-      }
-      phase.durationSeconds = duration;
-    }
-    return phase;
-  });
-}
-
-/** Phases without a reason carry `": "` (an empty code and message); only real reasons are kept. */
-function contextOf(entry: Record<string, unknown>, at: string): string[] {
-  const value = entry['phase-context'];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value))
-    throw new EventError(`${at}.phase-context: expected an array, got ${shown(value)}`);
-  return value.filter((reason: unknown, index): reason is string => {
-    if (typeof reason !== 'string') {
-      throw new EventError(`${at}.phase-context[${index}]: expected a string, got ${shown(reason)}`);
-    }
-    return reason.replace(/[\s:]/g, '') !== '';
+function phaseOf(phase: z.output<typeof Phase>): BuildPhase {
+  return withoutUndefined({
+    type: phase['phase-type'],
+    status: phase['phase-status'] || undefined,
+    durationSeconds: phase['duration-in-seconds'],
+    // Phases without a reason carry `": "` (an empty code and message); only real reasons are kept.
+    context: (phase['phase-context'] ?? []).filter((reason) => reason.replace(/[\s:]/g, '') !== ''),
   });
 }
 
 /** While a build is queued the link names `group=null;stream=null`: no log to open yet. */
-function logsLinkOf(value: unknown): string | undefined {
-  const logs = objectOf(value, `${INFO}.logs`);
-  if (logs === undefined) return undefined;
-  const link = optionalString(logs, 'deep-link', `${INFO}.logs`);
-  if (!link || link.includes('group=null')) return undefined;
-  return link;
-}
-
-function shown(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  return JSON.stringify(value);
+function logsLinkOf(link: string | undefined): string | undefined {
+  return !link || link.includes('group=null') ? undefined : link;
 }

@@ -1,6 +1,8 @@
+import * as z from 'zod/mini';
 import { branchName } from '#domain/branch-globs.ts';
-import { EventError } from '#domain/errors.ts';
-import { type Envelope, optionalString, parseEnvelope, requireKind, requireString } from './envelope.ts';
+import { type Envelope, parseDetail, parseEnvelope, requireKind } from './envelope.ts';
+import { blankOr, nonEmptyText, shaped, withoutUndefined } from './fields.ts';
+import { preview } from './zod-error.ts';
 
 export const PULL_REQUEST_STATE_CHANGE = 'CodeCommit Pull Request State Change';
 
@@ -57,110 +59,81 @@ export function isPullRequestId(value: string): boolean {
   return PULL_REQUEST_ID.test(value);
 }
 
+export const commitId = shaped(COMMIT_ID, 'a commit id (40 lowercase hex digits)');
+export const identityArn = shaped(IAM_ARN, 'an IAM or STS ARN');
+
+/** `refs/heads/<name>`, read as the short name. */
+const branchReference = z.pipe(
+  nonEmptyText.check(
+    z.refine((ref) => ref.startsWith(BRANCH_REF) && ref.length > BRANCH_REF.length, {
+      error: (issue) => `expected a branch reference refs/heads/<name>, got ${preview(issue.input)}`,
+    }),
+  ),
+  z.transform(branchName),
+);
+
+const REPOSITORY_NAMES = 'expected a non-empty array of repository names';
+const repositoryName = z
+  .string({ error: (issue) => `expected a repository name, got ${preview(issue.input)}` })
+  .check(z.minLength(1, { error: 'expected a repository name, got ""' }));
+
+/** Events spell the status in title case, unlike the API's `OPEN`/`CLOSED`. */
+const STATUS = { Open: 'OPEN', Closed: 'CLOSED' } as const;
+/** Events carry `isMerged` as the strings "True"/"False", never as a boolean. */
+const MERGED = { True: true, False: false } as const;
+
+const PullRequestDetail = z.object({
+  event: nonEmptyText,
+  pullRequestId: shaped(PULL_REQUEST_ID, 'a positive whole number as a string'),
+  /** Pull requests span one repository: the first name is taken. */
+  repositoryNames: z
+    .array(repositoryName, { error: REPOSITORY_NAMES })
+    .check(z.minLength(1, { error: REPOSITORY_NAMES })),
+  title: nonEmptyText,
+  author: identityArn,
+  callerUserArn: blankOr(identityArn),
+  sourceReference: branchReference,
+  destinationReference: branchReference,
+  sourceCommit: commitId,
+  destinationCommit: commitId,
+  revisionId: shaped(REVISION_ID, 'a revision id (64 lowercase hex digits)'),
+  pullRequestStatus: z.pipe(
+    z.enum(['Open', 'Closed']),
+    z.transform((status) => STATUS[status]),
+  ),
+  isMerged: z.pipe(
+    z.enum(['True', 'False']),
+    z.transform((merged) => MERGED[merged]),
+  ),
+  mergeOption: blankOr(z.string()),
+  // `creationDate` and `lastModifiedDate` are Java `Date.toString()` text; nothing here needs them.
+});
+
 export function parsePullRequestEvent(event: unknown): PullRequestEvent {
   return fromEnvelope(parseEnvelope(event));
 }
 
 export function fromEnvelope(envelope: Envelope): PullRequestEvent {
   requireKind(envelope, 'aws.codecommit', PULL_REQUEST_STATE_CHANGE);
-  const { detail } = envelope;
-  const pullRequestId = requireString(detail, 'pullRequestId', 'detail');
-  if (!isPullRequestId(pullRequestId)) {
-    throw new EventError(
-      `detail.pullRequestId: expected a positive whole number as a string, got ${JSON.stringify(pullRequestId)}`,
-    );
-  }
-  const callerArn = optionalString(detail, 'callerUserArn', 'detail');
-  const mergeOption = optionalString(detail, 'mergeOption', 'detail');
-  const parsed: PullRequestEvent = {
+  const detail = parseDetail(PullRequestDetail, envelope);
+  return withoutUndefined({
     id: envelope.id,
     account: envelope.account,
     region: envelope.region,
     time: envelope.time,
-    kind: requireString(detail, 'event', 'detail'),
-    pullRequestId,
-    repositoryName: repositoryNameOf(detail.repositoryNames),
-    title: requireString(detail, 'title', 'detail'),
-    authorArn: arnOf(requireString(detail, 'author', 'detail'), 'author'),
-    source: branchOf(detail, 'sourceReference'),
-    destination: branchOf(detail, 'destinationReference'),
-    sourceCommit: commitOf(detail, 'sourceCommit'),
-    destinationCommit: commitOf(detail, 'destinationCommit'),
-    revisionId: revisionOf(detail),
-    status: statusOf(detail.pullRequestStatus),
-    merged: mergedOf(detail.isMerged),
-  };
-  // `creationDate` and `lastModifiedDate` are Java `Date.toString()` text; nothing here needs them.
-  if (callerArn !== undefined && callerArn !== '') parsed.callerArn = arnOf(callerArn, 'callerUserArn');
-  if (mergeOption !== undefined && mergeOption !== '') parsed.mergeOption = mergeOption;
-  return parsed;
-}
-
-function repositoryNameOf(value: unknown): string {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new EventError('detail.repositoryNames: expected a non-empty array of repository names');
-  }
-  value.forEach((name: unknown, index) => {
-    if (typeof name !== 'string' || name === '') {
-      throw new EventError(
-        `detail.repositoryNames[${index}]: expected a repository name, got ${JSON.stringify(name)}`,
-      );
-    }
+    kind: detail.event,
+    pullRequestId: detail.pullRequestId,
+    repositoryName: detail.repositoryNames[0] ?? '',
+    title: detail.title,
+    authorArn: detail.author,
+    callerArn: detail.callerUserArn,
+    source: detail.sourceReference,
+    destination: detail.destinationReference,
+    sourceCommit: detail.sourceCommit,
+    destinationCommit: detail.destinationCommit,
+    revisionId: detail.revisionId,
+    status: detail.pullRequestStatus,
+    merged: detail.isMerged,
+    mergeOption: detail.mergeOption,
   });
-  return value[0] as string;
-}
-
-function arnOf(value: string, key: string): string {
-  if (!isIdentityArn(value)) {
-    throw new EventError(`detail.${key}: expected an IAM or STS ARN, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function branchOf(detail: Record<string, unknown>, key: string): string {
-  const ref = requireString(detail, key, 'detail');
-  if (!ref.startsWith(BRANCH_REF) || ref.length === BRANCH_REF.length) {
-    throw new EventError(
-      `detail.${key}: expected a branch reference refs/heads/<name>, got ${JSON.stringify(ref)}`,
-    );
-  }
-  return branchName(ref);
-}
-
-function commitOf(detail: Record<string, unknown>, key: string): string {
-  const commit = requireString(detail, key, 'detail');
-  if (!isCommitId(commit)) {
-    throw new EventError(
-      `detail.${key}: expected a commit id (40 lowercase hex digits), got ${JSON.stringify(commit)}`,
-    );
-  }
-  return commit;
-}
-
-function revisionOf(detail: Record<string, unknown>): string {
-  const revision = requireString(detail, 'revisionId', 'detail');
-  if (!isRevisionId(revision)) {
-    throw new EventError(
-      `detail.revisionId: expected a revision id (64 lowercase hex digits), got ${JSON.stringify(revision)}`,
-    );
-  }
-  return revision;
-}
-
-/** Events spell the status in title case, unlike the API's `OPEN`/`CLOSED`. */
-function statusOf(value: unknown): PullRequestEvent['status'] {
-  if (value === 'Open') return 'OPEN';
-  if (value === 'Closed') return 'CLOSED';
-  throw new EventError(`detail.pullRequestStatus: expected "Open" or "Closed", got ${shown(value)}`);
-}
-
-/** Events carry `isMerged` as the strings "True"/"False", never as a boolean. */
-function mergedOf(value: unknown): boolean {
-  if (value === 'True') return true;
-  if (value === 'False') return false;
-  throw new EventError(`detail.isMerged: expected "True" or "False", got ${shown(value)}`);
-}
-
-function shown(value: unknown): string {
-  return value === undefined || value === null ? 'nothing' : JSON.stringify(value);
 }

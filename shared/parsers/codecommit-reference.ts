@@ -1,6 +1,8 @@
-import { EventError } from '#domain/errors.ts';
-import { isCommitId, isIdentityArn } from './codecommit-pull-request.ts';
-import { type Envelope, optionalString, parseEnvelope, requireKind, requireString } from './envelope.ts';
+import * as z from 'zod/mini';
+import { commitId, identityArn } from './codecommit-pull-request.ts';
+import { type Envelope, parseDetail, parseEnvelope, requireKind } from './envelope.ts';
+import { blankOr, nonEmptyText, optionalText, withoutUndefined } from './fields.ts';
+import { preview } from './zod-error.ts';
 
 export const REPOSITORY_STATE_CHANGE = 'CodeCommit Repository State Change';
 
@@ -27,6 +29,61 @@ export interface ReferenceEvent {
 }
 
 const REF_PREFIX = { branch: 'refs/heads/', tag: 'refs/tags/' } as const;
+/** Which event kinds move a tip to, and from, a commit. */
+const HAS_NEW_TIP: ReadonlySet<string> = new Set(['referenceCreated', 'referenceUpdated']);
+const HAS_OLD_TIP: ReadonlySet<string> = new Set(['referenceUpdated', 'referenceDeleted']);
+
+const optionalCommit = blankOr(commitId);
+
+const ReferenceFields = z.object({
+  event: nonEmptyText.check(
+    z.refine((kind) => kind !== 'unreferencedMergeCommitCreated', {
+      error:
+        '"unreferencedMergeCommitCreated" moves no branch or tag; expected referenceCreated, referenceUpdated or referenceDeleted',
+    }),
+  ),
+  repositoryName: nonEmptyText,
+  referenceType: z.enum(['branch', 'tag']),
+  referenceName: optionalText,
+  referenceFullName: optionalText,
+  commitId: optionalCommit,
+  oldCommitId: optionalCommit,
+  callerUserArn: blankOr(identityArn),
+  /** Present when a CodeCommit merge (pull request or merge API) made the update. */
+  mergeOption: blankOr(z.string()),
+  sourceCommitId: optionalCommit,
+  destinationCommitId: optionalCommit,
+});
+
+type ReferenceFields = z.output<typeof ReferenceFields>;
+
+/** The tips the event's kind must carry, and the short reference name. */
+const ReferenceDetail = z.pipe(
+  ReferenceFields,
+  z.transform((detail, context) => {
+    const missing = (key: string) =>
+      context.issues.push({ code: 'custom', input: detail, path: [key], message: 'missing' });
+    if (HAS_NEW_TIP.has(detail.event) && detail.commitId === undefined) missing('commitId');
+    if (HAS_OLD_TIP.has(detail.event) && detail.oldCommitId === undefined) missing('oldCommitId');
+    const name = referenceNameOf(detail);
+    if (typeof name === 'string') return { ...detail, referenceName: name };
+    context.issues.push({ code: 'custom', input: detail, ...name });
+    return z.NEVER;
+  }),
+);
+
+/** `referenceName` is already short; `referenceFullName` (`refs/heads/main`) stands in when it is absent. */
+function referenceNameOf(detail: ReferenceFields): string | { path: string[]; message: string } {
+  const prefix = REF_PREFIX[detail.referenceType];
+  const { referenceName: name, referenceFullName: fullName } = detail;
+  if (name) return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  if (!fullName) return { path: ['referenceName'], message: 'missing' };
+  if (fullName.startsWith(prefix) && fullName.length > prefix.length) return fullName.slice(prefix.length);
+  return {
+    path: ['referenceFullName'],
+    message: `expected ${prefix}<name> for a ${detail.referenceType}, got ${preview(fullName)}`,
+  };
+}
 
 export function parseReferenceEvent(event: unknown): ReferenceEvent {
   return fromEnvelope(parseEnvelope(event));
@@ -34,86 +91,27 @@ export function parseReferenceEvent(event: unknown): ReferenceEvent {
 
 export function fromEnvelope(envelope: Envelope): ReferenceEvent {
   requireKind(envelope, 'aws.codecommit', REPOSITORY_STATE_CHANGE);
-  const { detail } = envelope;
-  const kind = requireString(detail, 'event', 'detail');
-  if (kind === 'unreferencedMergeCommitCreated') {
-    throw new EventError(
-      'detail.event: "unreferencedMergeCommitCreated" moves no branch or tag; expected referenceCreated, referenceUpdated or referenceDeleted',
-    );
-  }
-  const referenceType = referenceTypeOf(detail.referenceType);
-  const parsed: ReferenceEvent = {
+  const detail = parseDetail(ReferenceDetail, envelope);
+  const merge =
+    detail.mergeOption === undefined
+      ? undefined
+      : withoutUndefined({
+          option: detail.mergeOption,
+          sourceCommitId: detail.sourceCommitId,
+          destinationCommitId: detail.destinationCommitId,
+        });
+  return withoutUndefined({
     id: envelope.id,
     account: envelope.account,
     region: envelope.region,
     time: envelope.time,
-    kind,
-    repositoryName: requireString(detail, 'repositoryName', 'detail'),
-    referenceType,
-    referenceName: referenceNameOf(detail, referenceType),
-  };
-  const commitId = commitOf(detail, 'commitId', kind === 'referenceCreated' || kind === 'referenceUpdated');
-  const oldCommitId = commitOf(
-    detail,
-    'oldCommitId',
-    kind === 'referenceUpdated' || kind === 'referenceDeleted',
-  );
-  const callerArn = optionalString(detail, 'callerUserArn', 'detail');
-  if (commitId !== undefined) parsed.commitId = commitId;
-  if (oldCommitId !== undefined) parsed.oldCommitId = oldCommitId;
-  if (callerArn !== undefined && callerArn !== '') {
-    if (!isIdentityArn(callerArn)) {
-      throw new EventError(
-        `detail.callerUserArn: expected an IAM or STS ARN, got ${JSON.stringify(callerArn)}`,
-      );
-    }
-    parsed.callerArn = callerArn;
-  }
-  const merge = mergeOf(detail);
-  if (merge !== undefined) parsed.merge = merge;
-  return parsed;
-}
-
-function referenceTypeOf(value: unknown): ReferenceEvent['referenceType'] {
-  if (value === 'branch' || value === 'tag') return value;
-  throw new EventError(
-    `detail.referenceType: expected "branch" or "tag", got ${value === undefined || value === null ? 'nothing' : JSON.stringify(value)}`,
-  );
-}
-
-/** `referenceName` is already short; `referenceFullName` (`refs/heads/main`) stands in when it is absent. */
-function referenceNameOf(detail: Record<string, unknown>, type: ReferenceEvent['referenceType']): string {
-  const prefix = REF_PREFIX[type];
-  const name = optionalString(detail, 'referenceName', 'detail');
-  if (name !== undefined && name !== '') return name.startsWith(prefix) ? name.slice(prefix.length) : name;
-  const fullName = optionalString(detail, 'referenceFullName', 'detail');
-  if (fullName === undefined || fullName === '') throw new EventError('detail.referenceName: missing');
-  if (!fullName.startsWith(prefix) || fullName.length === prefix.length) {
-    throw new EventError(
-      `detail.referenceFullName: expected ${prefix}<name> for a ${type}, got ${JSON.stringify(fullName)}`,
-    );
-  }
-  return fullName.slice(prefix.length);
-}
-
-function commitOf(detail: Record<string, unknown>, key: string, required: boolean): string | undefined {
-  const commit = required ? requireString(detail, key, 'detail') : optionalString(detail, key, 'detail');
-  if (commit === undefined || commit === '') return undefined;
-  if (!isCommitId(commit)) {
-    throw new EventError(
-      `detail.${key}: expected a commit id (40 lowercase hex digits), got ${JSON.stringify(commit)}`,
-    );
-  }
-  return commit;
-}
-
-function mergeOf(detail: Record<string, unknown>): ReferenceEvent['merge'] {
-  const option = optionalString(detail, 'mergeOption', 'detail');
-  if (option === undefined || option === '') return undefined;
-  const merge: NonNullable<ReferenceEvent['merge']> = { option };
-  const sourceCommitId = commitOf(detail, 'sourceCommitId', false);
-  const destinationCommitId = commitOf(detail, 'destinationCommitId', false);
-  if (sourceCommitId !== undefined) merge.sourceCommitId = sourceCommitId;
-  if (destinationCommitId !== undefined) merge.destinationCommitId = destinationCommitId;
-  return merge;
+    kind: detail.event,
+    repositoryName: detail.repositoryName,
+    referenceType: detail.referenceType,
+    referenceName: detail.referenceName,
+    commitId: detail.commitId,
+    oldCommitId: detail.oldCommitId,
+    callerArn: detail.callerUserArn,
+    merge,
+  });
 }

@@ -1,5 +1,7 @@
+import * as z from 'zod/mini';
 import { EventError } from '#domain/errors.ts';
-import { isRecord } from '#domain/is-record.ts';
+import { anyRecord, nonEmptyText, optionalText, shaped } from './fields.ts';
+import { parseWith, preview } from './zod-error.ts';
 
 export { isRecord } from '#domain/is-record.ts';
 
@@ -22,64 +24,49 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
- * The envelope, validated. `account`, `region` and `id` reach commit messages, the registry host
- * that `setName` targets write, alerts and idempotency tokens, so each must have its AWS shape: a
- * line break in one would add lines (trailers such as `Signed-off-by:`) to a commit message.
+ * `account`, `region` and `id` reach commit messages, the registry host that `setName` targets
+ * write, alerts and idempotency tokens, so each must have its AWS shape: a line break in one would
+ * add lines (trailers such as `Signed-off-by:`) to a commit message. `version` and `resources` are
+ * not read, and replays may leave them and `time` out.
  */
-export function parseEnvelope(event: unknown): Envelope {
-  if (!isRecord(event)) throw new EventError(`event: expected a JSON object, got ${describe(event)}`);
-  const detail = event.detail;
-  if (!isRecord(detail)) throw new EventError(`event.detail: expected an object, got ${describe(detail)}`);
-  return {
-    id: requireShape(event, 'id', EVENT_ID, 'an event id (letters, digits, ".", "_" or "-", at most 128)'),
-    source: requireString(event, 'source', 'event'),
-    detailType: requireString(event, 'detail-type', 'event'),
-    account: requireShape(event, 'account', ACCOUNT, 'a 12-digit AWS account id'),
-    region: requireShape(event, 'region', REGION, 'an AWS region like "eu-west-1"'),
-    time: optionalString(event, 'time', 'event') ?? '',
-    detail,
-  };
-}
+const EnvelopeSchema = z.object(
+  {
+    // Issues are listed in key order and the first is told: an event without a detail is named so.
+    detail: anyRecord,
+    id: shaped(EVENT_ID, 'an event id (letters, digits, ".", "_" or "-", at most 128)'),
+    source: nonEmptyText,
+    'detail-type': nonEmptyText,
+    account: shaped(ACCOUNT, 'a 12-digit AWS account id'),
+    region: shaped(REGION, 'an AWS region like "eu-west-1"'),
+    time: optionalText,
+  },
+  { error: (issue) => `expected a JSON object, got ${preview(issue.input)}` },
+);
 
-function requireShape(event: Record<string, unknown>, key: string, shape: RegExp, expected: string): string {
-  const value = requireString(event, key, 'event');
-  if (!shape.test(value)) throw new EventError(`event.${key}: expected ${expected}, got ${describe(value)}`);
-  return value;
+/** The envelope, validated; its `detail` is read by the parser of the event's kind. */
+export function parseEnvelope(event: unknown): Envelope {
+  const envelope = parseWith(EnvelopeSchema, event, 'event');
+  return {
+    id: envelope.id,
+    source: envelope.source,
+    detailType: envelope['detail-type'],
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time ?? '',
+    detail: envelope.detail,
+  };
 }
 
 /** Throws unless the envelope is the event kind a parser reads. */
 export function requireKind(envelope: Envelope, source: string, detailType: string): void {
   if (envelope.source !== source || envelope.detailType !== detailType) {
     throw new EventError(
-      `event: expected source "${source}" and detail-type "${detailType}", got ${describe(envelope.source)} / ${describe(envelope.detailType)}`,
+      `event: expected source "${source}" and detail-type "${detailType}", got ${preview(envelope.source)} / ${preview(envelope.detailType)}`,
     );
   }
 }
 
-export function requireString(record: Record<string, unknown>, key: string, where: string): string {
-  const value = record[key];
-  if (value === undefined || value === null) throw new EventError(`${where}.${key}: missing`);
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new EventError(`${where}.${key}: expected a non-empty string, got ${describe(value)}`);
-  }
-  return value;
-}
-
-export function optionalString(
-  record: Record<string, unknown>,
-  key: string,
-  where: string,
-): string | undefined {
-  const value = record[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw new EventError(`${where}.${key}: expected a string, got ${describe(value)}`);
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return typeof value;
+/** The event's `detail` read by `schema`; a problem is named under `detail.`. */
+export function parseDetail<S extends z.ZodMiniType>(schema: S, envelope: Envelope): z.output<S> {
+  return parseWith(schema, envelope.detail, 'detail');
 }

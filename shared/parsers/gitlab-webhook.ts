@@ -1,7 +1,16 @@
+import * as z from 'zod/mini';
 import { EventError } from '#domain/errors.ts';
 import type { GitLabMergeRequestDetail } from '#domain/gitlab-merge-request.ts';
-import { isRecord } from '#domain/is-record.ts';
-import { optionalString, requireString } from './envelope.ts';
+import {
+  anyRecord,
+  blankOr,
+  nonEmptyText,
+  optional,
+  optionalText,
+  positiveInteger,
+  shaped,
+} from './fields.ts';
+import { parseWith, preview } from './zod-error.ts';
 
 /** An HTTP request as a Lambda Function URL hands it over (payload format 2.0), reduced to what a webhook needs. */
 export interface WebhookRequest {
@@ -22,26 +31,36 @@ const MAX_DELIVERY_HEADER = 256;
 /** A SHA-1 or SHA-256 commit id. */
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+/** What tells a Function URL event from anything else. */
+const FunctionUrlShape = z.object({
+  version: z.literal('2.0'),
+  requestContext: z.object({ http: anyRecord }),
+});
+
+const FunctionUrlRequest = z.object({
+  requestContext: z.object({ http: z.object({ method: nonEmptyText }) }),
+  /** Anything but an object of headers is read as no headers; values that are not strings are dropped. */
+  headers: z.catch(anyRecord, {}),
+  body: optionalText,
+  isBase64Encoded: z.optional(z.unknown()),
+});
+
 /** A Function URL event (payload format 2.0): method, headers and body. */
 export function parseFunctionUrlRequest(event: unknown): WebhookRequest {
-  if (!isRecord(event)) throw new EventError('request: expected a Function URL event (an object)');
-  const context = isRecord(event.requestContext) ? event.requestContext : undefined;
-  const http = context && isRecord(context.http) ? context.http : undefined;
-  if (event.version !== '2.0' || http === undefined) {
+  if (!FunctionUrlShape.safeParse(event).success) {
     throw new EventError(
       'request: expected a Function URL event (payload format 2.0 with requestContext.http)',
     );
   }
-  const method = requireString(http, 'method', 'request.requestContext.http').toUpperCase();
-  const headers: Record<string, string> = {};
-  if (isRecord(event.headers)) {
-    for (const [name, value] of Object.entries(event.headers)) {
-      if (typeof value === 'string') headers[name.toLowerCase()] = value;
-    }
-  }
-  const raw = optionalString(event, 'body', 'request') ?? '';
-  const body = event.isBase64Encoded === true ? decodeBase64(raw) : raw;
-  return { method, headers, body };
+  const request = parseWith(FunctionUrlRequest, event, 'request');
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).flatMap(([name, value]) =>
+      typeof value === 'string' ? [[name.toLowerCase(), value]] : [],
+    ),
+  );
+  const raw = request.body ?? '';
+  const body = request.isBase64Encoded === true ? decodeBase64(raw) : raw;
+  return { method: request.requestContext.http.method.toUpperCase(), headers, body };
 }
 
 function decodeBase64(text: string): string {
@@ -72,6 +91,32 @@ function deliveryHeader(headers: Record<string, string>, name: string): string |
   return value;
 }
 
+/** A string field of the hook, kept exactly as sent but bounded. */
+const field = nonEmptyText.check(z.maxLength(MAX_FIELD));
+
+const MergeRequestHook = z.object(
+  {
+    object_kind: nonEmptyText.check(
+      z.refine((kind) => kind === 'merge_request', {
+        error: (issue) => `expected "merge_request" for a ${MERGE_REQUEST_HOOK}, got ${preview(issue.input)}`,
+      }),
+    ),
+    project: z.object({ id: positiveInteger, path_with_namespace: field, web_url: field }),
+    object_attributes: z.object({
+      iid: positiveInteger,
+      action: field,
+      state: field,
+      source_branch: field,
+      target_branch: field,
+      url: field,
+      title: optional(z.string().check(z.maxLength(MAX_FIELD))),
+      /** GitLab sends no last commit for a merge request whose source branch is gone. */
+      last_commit: optional(z.object({ id: blankOr(shaped(COMMIT_ID, 'a 40- or 64-hex commit id')) })),
+    }),
+  },
+  { error: (issue) => `expected a JSON object, got ${preview(issue.input)}` },
+);
+
 /**
  * A `Merge Request Hook` body (already parsed JSON) as the normalised detail. Every field is kept as
  * data, exactly as sent: a branch named `../x` or a title with line breaks is a string here, made
@@ -82,72 +127,19 @@ export function parseMergeRequestHook(
   payload: unknown,
   delivery: GitLabMergeRequestDetail['delivery'],
 ): GitLabMergeRequestDetail {
-  if (!isRecord(payload)) throw new EventError('payload: expected a JSON object');
-  const kind = requireString(payload, 'object_kind', 'payload');
-  if (kind !== 'merge_request') {
-    throw new EventError(`payload.object_kind: expected "merge_request" for a ${MERGE_REQUEST_HOOK}`);
-  }
-  const project = requireRecord(payload, 'project', 'payload');
-  const attributes = requireRecord(payload, 'object_attributes', 'payload');
+  const { project, object_attributes: attributes } = parseWith(MergeRequestHook, payload, 'payload');
   return {
-    project: {
-      id: requirePositiveInteger(project, 'id', 'payload.project'),
-      path: field(project, 'path_with_namespace', 'payload.project'),
-      webUrl: field(project, 'web_url', 'payload.project'),
-    },
+    project: { id: project.id, path: project.path_with_namespace, webUrl: project.web_url },
     mergeRequest: {
-      iid: requirePositiveInteger(attributes, 'iid', 'payload.object_attributes'),
-      action: field(attributes, 'action', 'payload.object_attributes'),
-      state: field(attributes, 'state', 'payload.object_attributes'),
-      sourceBranch: field(attributes, 'source_branch', 'payload.object_attributes'),
-      targetBranch: field(attributes, 'target_branch', 'payload.object_attributes'),
-      lastCommitId: lastCommitId(attributes),
-      url: field(attributes, 'url', 'payload.object_attributes'),
-      title: boundedString(attributes, 'title', 'payload.object_attributes', optionalString) ?? '',
+      iid: attributes.iid,
+      action: attributes.action,
+      state: attributes.state,
+      sourceBranch: attributes.source_branch,
+      targetBranch: attributes.target_branch,
+      lastCommitId: attributes.last_commit?.id ?? null,
+      url: attributes.url,
+      title: attributes.title ?? '',
     },
     delivery,
   };
-}
-
-function requireRecord(record: Record<string, unknown>, key: string, where: string): Record<string, unknown> {
-  const value = record[key];
-  if (!isRecord(value)) throw new EventError(`${where}.${key}: expected an object`);
-  return value;
-}
-
-function requirePositiveInteger(record: Record<string, unknown>, key: string, where: string): number {
-  const value = record[key];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new EventError(`${where}.${key}: expected a positive integer`);
-  }
-  return value;
-}
-
-const field = (record: Record<string, unknown>, key: string, where: string): string =>
-  boundedString(record, key, where, requireString);
-
-function boundedString<T extends string | undefined>(
-  record: Record<string, unknown>,
-  key: string,
-  where: string,
-  read: (record: Record<string, unknown>, key: string, where: string) => T,
-): T {
-  const value = read(record, key, where);
-  if (value !== undefined && value.length > MAX_FIELD) {
-    throw new EventError(`${where}.${key}: longer than ${MAX_FIELD} characters`);
-  }
-  return value;
-}
-
-/** `last_commit.id`; GitLab sends no last commit for a merge request whose source branch is gone. */
-function lastCommitId(attributes: Record<string, unknown>): string | null {
-  const last = attributes.last_commit;
-  if (last === undefined || last === null) return null;
-  if (!isRecord(last)) throw new EventError('payload.object_attributes.last_commit: expected an object');
-  const id = optionalString(last, 'id', 'payload.object_attributes.last_commit');
-  if (id === undefined || id === '') return null;
-  if (!COMMIT_ID.test(id)) {
-    throw new EventError('payload.object_attributes.last_commit.id: expected a 40- or 64-hex commit id');
-  }
-  return id;
 }

@@ -1,5 +1,8 @@
+import * as z from 'zod/mini';
 import { EventError } from '#domain/errors.ts';
 import { isRecord } from '#domain/is-record.ts';
+import { nonEmptyText } from './fields.ts';
+import { parseWith } from './zod-error.ts';
 
 /** One message of an SQS event-source batch: its id (for partial failures) and its body. */
 export interface QueuedMessage {
@@ -15,25 +18,23 @@ export function isSqsBatch(event: unknown): boolean {
   return isRecord(event) && Array.isArray(event.Records);
 }
 
+const SqsBatch = z.object(
+  {
+    Records: z.array(
+      z.object({
+        eventSource: z.literal('aws:sqs'),
+        messageId: nonEmptyText,
+        body: z.string(),
+      }),
+    ),
+  },
+  { error: 'expected an SQS batch with a Records array' },
+);
+
 /** The messages of an SQS batch, in delivery order; `EventError` when the batch is malformed. */
 export function queuedMessages(event: unknown): QueuedMessage[] {
-  if (!isRecord(event) || !Array.isArray(event.Records)) {
-    throw new EventError('event: expected an SQS batch with a Records array');
-  }
-  return event.Records.map((record: unknown, index): QueuedMessage => {
-    const at = `Records[${index}]`;
-    if (!isRecord(record)) throw new EventError(`${at}: expected an object`);
-    if (record.eventSource !== 'aws:sqs') {
-      throw new EventError(
-        `${at}.eventSource: expected "aws:sqs", got ${JSON.stringify(record.eventSource)}`,
-      );
-    }
-    if (typeof record.messageId !== 'string' || record.messageId === '') {
-      throw new EventError(`${at}.messageId: expected a non-empty string`);
-    }
-    if (typeof record.body !== 'string') throw new EventError(`${at}.body: expected a string`);
-    return { messageId: record.messageId, body: record.body };
-  });
+  const batch = parseWith(SqsBatch, event, 'event');
+  return batch.Records.map(({ messageId, body }) => ({ messageId, body }));
 }
 
 /** The EventBridge event a message carries (EventBridge puts the whole event in the body). */

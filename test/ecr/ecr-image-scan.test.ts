@@ -143,7 +143,7 @@ describe('parseEcrImageScan', () => {
     [basic({ 'scan-status': undefined }), 'detail.scan-status: missing'],
     [enhanced({ 'scan-status': '' }), 'detail.scan-status: expected a non-empty string, got ""'],
     [basic({ 'repository-name': undefined }), 'detail.repository-name: missing'],
-    [enhanced({ 'repository-name': 7 }), 'detail.repository-name: expected a non-empty string, got number'],
+    [enhanced({ 'repository-name': 7 }), 'detail.repository-name: expected a non-empty string, got 7'],
     [
       enhanced({ 'repository-name': 'arn:aws:s3:::my-app' }),
       'detail.repository-name: "arn:aws:s3:::my-app" is not an ECR repository ARN (expected arn:<partition>:ecr:<region>:<account>:repository/<name>)',

@@ -136,7 +136,7 @@ describe('parsePullRequestEvent', () => {
     [created({ repositoryNames: 'app-manifests' }), 'detail.repositoryNames: expected a non-empty array'],
     [created({ repositoryNames: undefined }), 'detail.repositoryNames: expected a non-empty array'],
     [created({ repositoryNames: [42] }), 'detail.repositoryNames[0]: expected a repository name, got 42'],
-    [created({ pullRequestId: 2 }), 'detail.pullRequestId: expected a non-empty string, got number'],
+    [created({ pullRequestId: 2 }), 'detail.pullRequestId: expected a non-empty string, got 2'],
     [
       created({ pullRequestId: '0' }),
       'detail.pullRequestId: expected a positive whole number as a string, got "0"',

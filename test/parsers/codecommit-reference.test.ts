@@ -104,6 +104,7 @@ describe('parseReferenceEvent', () => {
       push({ mergeOption: 'SQUASH_MERGE', sourceCommitId: '26a8f2SOURCE' }),
       'detail.sourceCommitId: expected a commit id',
     ],
+    [push({ sourceCommitId: 'not-a-commit' }), 'detail.sourceCommitId: expected a commit id'],
     [push({ callerUserArn: 'alice' }), 'detail.callerUserArn: expected an IAM or STS ARN, got "alice"'],
     [push({ repositoryName: undefined }), 'detail.repositoryName: missing'],
   ])('rejects %j with a specific message', (event, message) => {

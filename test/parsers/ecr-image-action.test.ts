@@ -31,7 +31,7 @@ describe('parseEcrImageAction', () => {
     [[], 'event: expected a JSON object, got an array'],
     [{ ...push(), detail: 'x' }, 'event.detail: expected an object, got "x"'],
     [push({ 'repository-name': undefined }), 'detail.repository-name: missing'],
-    [push({ 'repository-name': 42 }), 'detail.repository-name: expected a non-empty string, got number'],
+    [push({ 'repository-name': 42 }), 'detail.repository-name: expected a non-empty string, got 42'],
     [{ ...push(), source: 'aws.codecommit' }, 'expected source "aws.ecr"'],
     [push({ 'image-tag': 'bad tag!' }), 'detail.image-tag: "bad tag!" is not a valid image tag'],
     [push({ 'image-tag': '-leading' }), 'is not a valid image tag'],

@@ -95,6 +95,9 @@ describe('parseMergeRequestHook', () => {
     expect(
       parseMergeRequestHook(withAttributes({ last_commit: null }), delivery).mergeRequest.lastCommitId,
     ).toBeNull();
+    expect(
+      parseMergeRequestHook(withAttributes({ last_commit: { id: '' } }), delivery).mergeRequest.lastCommitId,
+    ).toBeNull();
   });
 
   it.each([

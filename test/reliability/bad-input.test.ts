@@ -100,7 +100,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'no detail',
       push((e) => delete e.detail),
-      'event.detail: expected an object, got undefined',
+      'event.detail: expected an object, got nothing',
     ),
     error(
       'an array for the detail',
@@ -125,7 +125,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'a numeric id',
       push((e) => (e.id = 42)),
-      'event.id: expected a non-empty string, got number',
+      'event.id: expected a non-empty string, got 42',
     ),
     error(
       'an empty id',
@@ -140,7 +140,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'an object for the account',
       push((e) => (e.account = {})),
-      'event.account: expected a non-empty string, got object',
+      'event.account: expected a non-empty string, got an object',
     ),
     error(
       'a null region',
@@ -150,7 +150,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'a numeric time',
       push((e) => (e.time = 1772357400)),
-      'event.time: expected a string, got number',
+      'event.time: expected a string, got 1772357400',
     ),
     error(
       'an unknown detail-type',
@@ -180,7 +180,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'a numeric repository-name',
       push((_, d) => (d['repository-name'] = 7)),
-      'detail.repository-name: expected a non-empty string, got number',
+      'detail.repository-name: expected a non-empty string, got 7',
     ),
     error(
       'no action-type',
@@ -190,7 +190,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'a boolean result',
       push((_, d) => (d.result = true)),
-      'detail.result: expected a non-empty string, got boolean',
+      'detail.result: expected a non-empty string, got true',
     ),
     error(
       'a tag with ";"',
@@ -205,7 +205,7 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'a tag of 129 characters',
       push((_, d) => (d['image-tag'] = LONG_TAG)),
-      `"${LONG_TAG}" is not a valid image tag`,
+      [`detail.image-tag: "${LONG_TAG.slice(0, 80)}…" is not a valid image tag`, 'at most 128 characters'],
     ),
     error(
       'a tag starting with "-"',
@@ -230,12 +230,12 @@ async function eventCases(): Promise<Array<Expected & { name: string; event: unk
     error(
       'a numeric tag',
       push((_, d) => (d['image-tag'] = 142)),
-      'detail.image-tag: expected a string, got number',
+      'detail.image-tag: expected a string, got 142',
     ),
     error(
       'an object for the tag',
       push((_, d) => (d['image-tag'] = { v: '1.4.2' })),
-      'detail.image-tag: expected a string, got object',
+      'detail.image-tag: expected a string, got an object',
     ),
     error(
       'an md5 digest',
@@ -683,7 +683,7 @@ describe('bad messages in a batch from the image event queue', () => {
     expect(answer?.results).toContainEqual({
       eventId: null,
       actions: [],
-      error: { type: 'EventError', message: 'event.detail: expected an object, got undefined' },
+      error: { type: 'EventError', message: 'event.detail: expected an object, got nothing' },
     });
     expect(answer?.results).toContainEqual({
       eventId: 'queued-bad-tag',
@@ -708,7 +708,7 @@ describe('bad messages in a batch from the image event queue', () => {
     expect(alerts).toHaveLength(2);
     expect(alerts).toContainEqual({
       subject: 'ImageBumpFunction: EventError',
-      message: expect.stringContaining('event.detail: expected an object, got undefined'),
+      message: expect.stringContaining('event.detail: expected an object, got nothing'),
       eventId: undefined,
     });
     expect(alerts).toContainEqual({

@@ -283,7 +283,7 @@ describe('GitLab merge-request webhooks into EventBridge', () => {
       body: '{"object_kind":"merge_request"}',
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ message: 'payload.project: expected an object' });
+    expect(await bad.json()).toEqual({ message: 'payload.project: missing' });
     const push = await fetch(functionUrl.url, {
       method: 'POST',
       headers: { ...headers, 'x-gitlab-event': 'Push Hook' },

@@ -112,7 +112,7 @@ describe('receiveWebhook', () => {
     const answer = await receiveWebhook({ ...sampleRequest(), body: JSON.stringify(payload) }, recorded.deps);
     expect(answer).toEqual({
       status: 400,
-      body: { message: 'payload.object_attributes.iid: expected a positive integer' },
+      body: { message: 'payload.object_attributes.iid: missing' },
     });
     expect(recorded.put).toEqual([]);
   });
