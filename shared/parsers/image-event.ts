@@ -7,6 +7,7 @@ import {
   fromEnvelope as imageScan,
 } from './ecr-image-scan.ts';
 import { type Envelope, parseEnvelope } from './envelope.ts';
+import { preview } from './zod-error.ts';
 
 /** An event the image-bump function acts on: an ECR push (or delete), or a finished image scan. */
 export type ImageEvent = { kind: 'push'; event: EcrImageAction } | { kind: 'scan'; event: ImageScanEvent };
@@ -25,7 +26,7 @@ export function fromEnvelope(envelope: Envelope): ImageEvent {
       return { kind: 'scan', event: imageScan(envelope) };
     default:
       throw new EventError(
-        `event: detail-type "${envelope.detailType}" (source ${envelope.source}) is not handled here; expected "${ECR_IMAGE_ACTION}", "${ECR_IMAGE_SCAN}" or "${INSPECTOR2_SCAN}"`,
+        `event: detail-type ${preview(envelope.detailType)} (source ${preview(envelope.source)}) is not handled here; expected "${ECR_IMAGE_ACTION}", "${ECR_IMAGE_SCAN}" or "${INSPECTOR2_SCAN}"`,
       );
   }
 }

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { EventError } from '#domain/errors.ts';
 import { type Envelope, parseEnvelope } from '#parsers/envelope.ts';
+import { preview } from '#parsers/zod-error.ts';
 import { errorPolicy } from './error-policy.ts';
 import type { EventContext } from './handle-event.ts';
 
@@ -76,7 +77,7 @@ function routeOf<C>(routes: Routes<C>, envelope: Envelope): Route<C> {
   const route = Object.hasOwn(routes, envelope.detailType) ? routes[envelope.detailType] : undefined;
   if (route !== undefined) return route;
   throw new EventError(
-    `event: detail-type "${envelope.detailType}" (source ${envelope.source}) is not handled here; expected ${alternatives(Object.keys(routes))}`,
+    `event: detail-type ${preview(envelope.detailType)} (source ${preview(envelope.source)}) is not handled here; expected ${alternatives(Object.keys(routes))}`,
   );
 }
 

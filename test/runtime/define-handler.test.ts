@@ -69,7 +69,7 @@ describe('defineHandler', () => {
       'C Happened': async () => ({}),
     });
     const message =
-      'event: detail-type "Other" (source aws.codecommit) is not handled here; expected "A Happened", "B Happened" or "C Happened"';
+      'event: detail-type "Other" (source "aws.codecommit") is not handled here; expected "A Happened", "B Happened" or "C Happened"';
     expect(await handler(event('Other'), context)).toEqual({
       eventId: 'event-1',
       actions: [],
