@@ -3,12 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { PermanentError } from '#domain/errors.ts';
 import { isRecord } from '#domain/is-record.ts';
 import { routeEvent } from '../tooling/event-router.ts';
 import { handlerEntryPoint, handlerExport, listFunctions, loadTemplate } from '../tooling/sam-template.ts';
 import { fromRoot } from './paths.ts';
-import { UsageError } from './usage.ts';
+import { InputError, UsageError } from './usage.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -145,11 +144,6 @@ async function readEvent(file: string): Promise<unknown> {
   } catch (error) {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-}
-
-/** Input the user gave that cannot be processed: exit code 1. */
-export class InputError extends PermanentError {
-  override name = 'InputError';
 }
 
 function lambdaContext(functionName: string): Context {

@@ -1,18 +1,9 @@
 import { parseArgs } from 'node:util';
-import { discoverWarnings } from '#app/image-bump/check-discover.ts';
-import { configJsonSchema } from '#config/json-schema.ts';
-import { loadConfigFile } from '#config/load-file.ts';
 import { ConfigError, FlowkeeperError } from '#domain/errors.ts';
-import { listFunctions, loadTemplate } from '../tooling/sam-template.ts';
-import { runDemo } from './demo.ts';
-import { createExampleRepository } from './example-repo.ts';
-import { functionForEvent, InputError, invokeFunction } from './invoke.ts';
-import { fromRoot } from './paths.ts';
-import { collectPreviews, renderPreviews } from './previews.ts';
-import { renderResult } from './render.ts';
-import { collectStatus, loadStatusConfig, renderStatus } from './status.ts';
-import { COMMAND_USAGE, USAGE, UsageError } from './usage.ts';
+import { COMMAND_USAGE, InputError, USAGE, UsageError } from './usage.ts';
 
+// Each command loads its modules when it runs: `--version`, `--help` and `config schema` do not
+// pay for the AWS SDK, the git hosts and the template reader.
 type Exit = 0 | 1 | 2;
 
 async function main(argv: string[]): Promise<Exit> {
@@ -36,6 +27,7 @@ async function main(argv: string[]): Promise<Exit> {
       return example(rest);
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { keep: { type: 'string' } }, strict: true });
+      const { runDemo } = await import('./demo.ts');
       await runDemo(values.keep ? { keep: values.keep } : {});
       return 0;
     }
@@ -71,6 +63,8 @@ async function invoke(args: string[]): Promise<Exit> {
   });
   if (positionals.length > 1) throw new UsageError('invoke takes at most one function logical id');
   if (!values.event) throw new UsageError('invoke needs --event <file>');
+  const { functionForEvent, invokeFunction } = await import('./invoke.ts');
+  const { renderResult } = await import('./render.ts');
   const logicalId = positionals[0] ?? (await functionForEvent(values.event));
   let result: unknown;
   try {
@@ -107,6 +101,7 @@ async function status(args: string[]): Promise<Exit> {
     strict: true,
     options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false } },
   });
+  const { collectStatus, loadStatusConfig, renderStatus } = await import('./status.ts');
   const statuses = await collectStatus(await loadStatusConfig(values.config));
   process.stdout.write(values.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderStatus(statuses));
   return 0;
@@ -118,6 +113,8 @@ async function previews(args: string[]): Promise<Exit> {
     strict: true,
     options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false } },
   });
+  const { loadStatusConfig } = await import('./status.ts');
+  const { collectPreviews, renderPreviews } = await import('./previews.ts');
   const listed = await collectPreviews(await loadStatusConfig(values.config));
   process.stdout.write(values.json ? `${JSON.stringify(listed, null, 2)}\n` : renderPreviews(listed));
   return 0;
@@ -126,6 +123,7 @@ async function previews(args: string[]): Promise<Exit> {
 async function config(args: string[]): Promise<Exit> {
   const [sub, ...rest] = args;
   if (sub === 'schema' && rest.length === 0) {
+    const { configJsonSchema } = await import('#config/json-schema.ts');
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     return 0;
   }
@@ -146,6 +144,7 @@ async function config(args: string[]): Promise<Exit> {
 
 /** `config validate <file> [--check]`: the schema's verdict; with --check, discover globs against their branches. */
 async function validateConfig(file: string, check: boolean): Promise<Exit> {
+  const { loadConfigFile } = await import('#config/load-file.ts');
   const loaded = await loadConfigFile(file);
   const targets = loaded.images.reduce((n, image) => n + image.update.length, 0);
   const flows = Object.keys(loaded.flow).length;
@@ -154,6 +153,7 @@ async function validateConfig(file: string, check: boolean): Promise<Exit> {
   process.stdout.write(`${file}: valid (${loaded.images.length} images, ${targets} targets${flowText})\n`);
   if (check) {
     const { gitHostsFor } = await import('#adapters/git-hosts.ts');
+    const { discoverWarnings } = await import('#app/image-bump/check-discover.ts');
     for (const warning of await discoverWarnings(loaded, gitHostsFor(loaded))) {
       process.stderr.write(`warning: ${warning}\n`);
     }
@@ -164,12 +164,14 @@ async function validateConfig(file: string, check: boolean): Promise<Exit> {
 async function example(args: string[]): Promise<Exit> {
   const [sub, dir, ...extra] = args;
   if (sub !== 'init' || !dir || extra.length > 0) throw new UsageError('usage: example init <dir>');
+  const { createExampleRepository } = await import('./example-repo.ts');
   const created = await createExampleRepository(dir);
   process.stdout.write(`repository: ${created.repository}\nconfig:     ${created.config}\n`);
   return 0;
 }
 
 async function functions(): Promise<Exit> {
+  const { listFunctions, loadTemplate } = await import('../tooling/sam-template.ts');
   for (const fn of listFunctions(await loadTemplate())) {
     process.stdout.write(`${fn.logicalId}  ${fn.codeUri}/${fn.entryPoints.join(',')} (${fn.handler})\n`);
     for (const rule of fn.rules)
@@ -188,7 +190,7 @@ function report(error: unknown): Exit {
     for (const issue of error.issues) process.stderr.write(`  ${issue}\n`);
     return 1;
   }
-  if (error instanceof FlowkeeperError || error instanceof InputError) {
+  if (error instanceof FlowkeeperError) {
     process.stderr.write(`flowkeeper: ${error.message}\n`);
     return 1;
   }
@@ -212,6 +214,7 @@ main(process.argv.slice(2)).then(
 
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
+  const { fromRoot } = await import('./paths.ts');
   const manifest = JSON.parse(await readFile(fromRoot('package.json'), 'utf8')) as { version?: string };
   return manifest.version ?? 'unknown';
 }

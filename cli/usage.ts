@@ -1,4 +1,4 @@
-import { PermanentError } from '#domain/errors.ts';
+import { FlowkeeperError, PermanentError } from '#domain/errors.ts';
 export const USAGE = `Usage: flowkeeper <command> [options]
 
 Commands:
@@ -67,4 +67,9 @@ List the functions of template.yaml and the event rules that reach each one.`,
 /** Wrong invocation of the CLI itself: exit code 2. */
 export class UsageError extends PermanentError {
   override name = 'UsageError';
+}
+
+/** Input the user gave that cannot be processed (an event file that is not JSON): exit code 1. */
+export class InputError extends FlowkeeperError {
+  override name = 'InputError';
 }

@@ -19,8 +19,7 @@ import {
   TransientError,
 } from '#domain/errors.ts';
 import { classifyError } from '#runtime/classify-error.ts';
-import { InputError } from '../../cli/invoke.ts';
-import { UsageError } from '../../cli/usage.ts';
+import { InputError, UsageError } from '../../cli/usage.ts';
 import { EventPatternError } from '../../tooling/event-pattern.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
