@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail } from './errors.ts';
-import { GitCommandError, git } from './git.ts';
+import { GitCommandError, gitOnObjects } from './git.ts';
 import {
   type Input,
   optionalBlob,
@@ -227,7 +227,12 @@ function checkParentFormat(parentCommitId: string): void {
 async function isAncestor(gitDir: string, ancestor: string, descendant: string): Promise<boolean> {
   if (ancestor === descendant) return true;
   try {
-    await git(gitDir, ['merge-base', '--is-ancestor', ancestor, descendant]);
+    await gitOnObjects(
+      gitDir,
+      [ancestor, descendant],
+      ['merge-base', '--is-ancestor', ancestor, descendant],
+      [1],
+    );
     return true;
   } catch (error) {
     if (error instanceof GitCommandError) return false;

@@ -64,6 +64,42 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
   });
 }
 
+/** A full object id: what a memoized command may name. */
+export const OBJECT_ID = /^[0-9a-f]{40}$/;
+
+/** Settled answers of commands about objects, per repository and arguments. */
+const answers = new Map<string, Promise<Buffer>>();
+/** Enough for a test run's repositories; a long-lived emulator starts over past it. */
+const MAX_ANSWERS = 50_000;
+
+/**
+ * `git(gitDir, args)` for a command whose answer depends only on `revisions` (`merge-base a b`,
+ * `rev-list -1 <commit> -- <path>`). When each is a full object id the answer cannot change, since
+ * objects never do: it is kept, and the next ask costs no process. A ref name or an abbreviated id
+ * is asked every time. A failure is kept only when its exit code is in `settledExitCodes`
+ * (`merge-base --is-ancestor` exits 1 for "no"); any other failure is asked again next time,
+ * since a missing object may yet be written.
+ */
+export function gitOnObjects(
+  gitDir: string,
+  revisions: readonly string[],
+  args: readonly string[],
+  settledExitCodes: readonly number[] = [],
+): Promise<Buffer> {
+  if (!revisions.every((revision) => OBJECT_ID.test(revision))) return git(gitDir, args);
+  const key = `${gitDir}\0${args.join('\0')}`;
+  const known = answers.get(key);
+  if (known) return known;
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  const asked = git(gitDir, args);
+  answers.set(key, asked);
+  asked.catch((error: unknown) => {
+    const settled = error instanceof GitCommandError && settledExitCodes.includes(error.exitCode ?? -1);
+    if (!settled && answers.get(key) === asked) answers.delete(key);
+  });
+  return asked;
+}
+
 /** Trimmed text output, for commands that print one value. */
 export async function gitText(
   gitDir: string,

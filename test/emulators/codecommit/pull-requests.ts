@@ -1,5 +1,5 @@
 import { fail } from './errors.ts';
-import { GitCommandError, git } from './git.ts';
+import { GitCommandError, gitOnObjects } from './git.ts';
 import { type Input, optionalList, optionalString } from './input.ts';
 import { FULL_COMMIT_ID, isValidRefName, requireRepositoryName } from './names.ts';
 import type { OperationContext } from './operation-context.ts';
@@ -288,7 +288,12 @@ export async function getPullRequestApprovalStates(
 
 async function isAncestor(gitDir: string, ancestor: string, descendant: string): Promise<boolean> {
   try {
-    await git(gitDir, ['merge-base', '--is-ancestor', ancestor, descendant]);
+    await gitOnObjects(
+      gitDir,
+      [ancestor, descendant],
+      ['merge-base', '--is-ancestor', ancestor, descendant],
+      [1],
+    );
     return true;
   } catch (error) {
     if (error instanceof GitCommandError) return false;

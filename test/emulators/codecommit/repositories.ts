@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fail } from './errors.ts';
 import { GitCommandError, git, gitText, runGit } from './git.ts';
 import { readLooseHeader } from './objects.ts';
+import { readBranchRef, readHeadRef } from './refs.ts';
 
 export interface RepositoryRecord {
   name: string;
@@ -89,6 +90,8 @@ export const ZERO_COMMIT_ID = '0'.repeat(40);
 
 /** The commit a fully qualified ref points at (peeled through annotated tags), if any. */
 export async function resolveRef(gitDir: string, ref: string): Promise<string | undefined> {
+  const read = await readBranchRef(gitDir, ref);
+  if (read !== null) return read;
   try {
     const id = await gitText(gitDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
     return id === '' ? undefined : id;
@@ -111,9 +114,11 @@ export async function hasBranches(gitDir: string): Promise<boolean> {
  * once the first branch is created (the service makes the first branch the default).
  */
 export async function defaultBranch(gitDir: string): Promise<string | undefined> {
+  const head = await readHeadRef(gitDir);
+  if (head === undefined) return undefined;
   let ref: string;
   try {
-    ref = await gitText(gitDir, ['symbolic-ref', '--quiet', 'HEAD']);
+    ref = head ?? (await gitText(gitDir, ['symbolic-ref', '--quiet', 'HEAD']));
   } catch (error) {
     if (error instanceof GitCommandError) return undefined;
     throw error;

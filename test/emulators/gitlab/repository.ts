@@ -1,4 +1,5 @@
-import { GitCommandError, git, gitText } from '../codecommit/git.ts';
+import { GitCommandError, git, gitOnObjects, gitText } from '../codecommit/git.ts';
+import { readBranchRef, readHeadRef } from '../codecommit/refs.ts';
 
 export const ZERO_ID = '0'.repeat(40);
 /** The empty tree, the "before" side of a root commit's diff. */
@@ -39,14 +40,18 @@ async function quietly<T>(run: () => Promise<T>): Promise<T | undefined> {
  */
 export async function resolveCommit(gitDir: string, revision: string): Promise<string | undefined> {
   if (revision === '' || revision.startsWith('-') || revision.includes('\0')) return undefined;
-  const id = await quietly(() =>
-    gitText(gitDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]),
+  const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`];
+  const id = await quietly(async () =>
+    (await gitOnObjects(gitDir, [revision], args)).toString('utf8').trim(),
   );
   return id === '' ? undefined : id;
 }
 
-export const branchHead = (gitDir: string, branch: string): Promise<string | undefined> =>
-  branch === '' ? Promise.resolve(undefined) : resolveCommit(gitDir, `refs/heads/${branch}`);
+export async function branchHead(gitDir: string, branch: string): Promise<string | undefined> {
+  if (branch === '') return undefined;
+  const read = await readBranchRef(gitDir, `refs/heads/${branch}`);
+  return read !== null ? read : resolveCommit(gitDir, `refs/heads/${branch}`);
+}
 
 /** Branch names and heads, sorted by name. */
 export async function listBranches(gitDir: string): Promise<Array<{ name: string; head: string }>> {
@@ -80,7 +85,9 @@ export async function mirrorableRefs(gitDir: string): Promise<Map<string, string
 }
 
 export async function defaultBranch(gitDir: string): Promise<string | undefined> {
-  const ref = await quietly(() => gitText(gitDir, ['symbolic-ref', '--quiet', 'HEAD']));
+  const head = await readHeadRef(gitDir);
+  const ref =
+    head !== null ? head : await quietly(() => gitText(gitDir, ['symbolic-ref', '--quiet', 'HEAD']));
   if (ref === undefined) return undefined;
   const branch = ref.replace(/^refs\/heads\//, '');
   return (await branchHead(gitDir, branch)) === undefined ? undefined : branch;
@@ -107,18 +114,22 @@ export async function compareAndSwapRef(
 }
 
 export async function isAncestor(gitDir: string, ancestor: string, descendant: string): Promise<boolean> {
-  const result = await quietly(() => git(gitDir, ['merge-base', '--is-ancestor', ancestor, descendant]));
+  const args = ['merge-base', '--is-ancestor', ancestor, descendant];
+  const result = await quietly(() => gitOnObjects(gitDir, [ancestor, descendant], args, [1]));
   return result !== undefined;
 }
 
 export async function mergeBase(gitDir: string, a: string, b: string): Promise<string | undefined> {
-  const id = await quietly(() => gitText(gitDir, ['merge-base', a, b]));
+  const id = await quietly(async () =>
+    (await gitOnObjects(gitDir, [a, b], ['merge-base', a, b], [1])).toString('utf8').trim(),
+  );
   return id === '' ? undefined : id;
 }
 
 /** The newest commit reachable from `from` that changed `path`. */
 export async function lastCommitFor(gitDir: string, from: string, path: string): Promise<string | undefined> {
-  const id = await quietly(() => gitText(gitDir, ['rev-list', '--max-count=1', from, '--', path]));
+  const args = ['rev-list', '--max-count=1', from, '--', path];
+  const id = await quietly(async () => (await gitOnObjects(gitDir, [from], args)).toString('utf8').trim());
   return id === '' ? undefined : id;
 }
 
@@ -246,7 +257,9 @@ export async function diffStats(
   from: string,
   to: string,
 ): Promise<{ additions: number; deletions: number; total: number }> {
-  const output = await gitText(gitDir, ['diff-tree', '-r', '-M', '--numstat', from, to]);
+  const output = (await gitOnObjects(gitDir, [from, to], ['diff-tree', '-r', '-M', '--numstat', from, to]))
+    .toString('utf8')
+    .trim();
   let additions = 0;
   let deletions = 0;
   for (const line of output.split('\n')) {
