@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildBundle } from '#test/function-process/index.ts';
 import { buildFunction, esbuildOptions, handlerFilePath } from '../../tooling/build.ts';
 import { listFunctions, loadTemplate, type SamFunction } from '../../tooling/sam-template.ts';
 
@@ -262,8 +263,9 @@ describe('buildFunction', () => {
   it.each(listFunctions(loadTemplate()).map((fn) => [fn.logicalId, fn.entryPoints[0]] as const))(
     '%s loads no AWS SDK client and no configuration schema at import, and holds only its own adapters',
     async (id, entry) => {
-      const result = await buildFunction(id, { distDir: tempDir() });
-      const outputs = result.metafile?.outputs ?? {};
+      // The run's one build of each function, the one the reliability files run (same options).
+      const { build } = await buildBundle(id, tempDir());
+      const outputs = build.metafile?.outputs ?? {};
       const handlerOutput = Object.keys(outputs).find((path) => path.endsWith(`${id}/handler.mjs`));
       // What importing the handler loads: the handler and the chunks it imports statically.
       const loaded = new Set<string>();
