@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FunctionBundle, Outcome } from './index.ts';
+import { type FunctionBundle, type Outcome, testRunCompileCache } from './index.ts';
 
 const CHILD = fileURLToPath(new URL('./warm-child.mjs', import.meta.url));
 
@@ -19,6 +19,7 @@ export function startWarmContainer(
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      ...testRunCompileCache(),
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       ...env,
     },
