@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCatFileBatch } from '#adapters/local/git-cli.ts';
 import { createLocalGitHost } from '#adapters/local/git-host.ts';
 import { bumpImage } from '#app/image-bump/bump-image.ts';
 import type { GitHost } from '#app/ports/git-host.ts';
@@ -79,9 +81,15 @@ describe('discover targets on a local repository', () => {
     expect(changes.every((c) => c.from === '1.4.1' && c.to === '1.4.2')).toBe(true);
     expect(await repo.git('rev-list', '--count', `${before}..main`)).toBe('1');
 
-    for (const [path, content] of Object.entries(tree.files)) {
-      const after = await repo.git('show', `main:${path}`);
-      if (tree.decoys.includes(path)) expect(after).toBe(content.replace(/\n$/, ''));
+    // Every file at the new head, read through one git process.
+    const reader = openCatFileBatch(join(repo.path, '.git'));
+    const read = async (path: string) => (await reader.get(`main:${path}`))?.content.toString('utf8');
+    const files = await Promise.all(
+      Object.entries(tree.files).map(async ([path, content]) => ({ path, content, after: await read(path) })),
+    );
+    await reader.close();
+    for (const { path, content, after } of files) {
+      if (tree.decoys.includes(path)) expect(after).toBe(content);
       else {
         expect(after).not.toContain(`${TREE_URI}:1.4.1`);
         // Byte for byte everywhere but the tags: CRLF, quotes and comments kept.
@@ -89,8 +97,7 @@ describe('discover targets on a local repository', () => {
           content
             .replaceAll(`${TREE_URI}:1.4.1`, `${TREE_URI}:1.4.2`)
             .replace(/newTag: 1\.4\.1/, 'newTag: 1.4.2')
-            .replace('tag: "1.4.1"', 'tag: "1.4.2"')
-            .replace(/\n$/, ''),
+            .replace('tag: "1.4.1"', 'tag: "1.4.2"'),
         );
       }
     }
