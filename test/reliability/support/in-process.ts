@@ -18,12 +18,14 @@ import {
 import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parsers/codecommit-reference.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';
 import type { Outcome } from '#test/function-process/index.ts';
+import { inProcessGitLab } from './in-process-mirror.ts';
 import type { Stack } from './stack.ts';
 
 // The branch-flow and build-report services in this process, wired to the stack's emulators
-// through the real adapters (CodeCommit, CodeBuild, SNS, the SSM configuration loader), acting as
-// one identity: what BranchFlowFunction and BuildReportFunction do per event, without a bundle
-// and a child process each time. test/reliability keeps the bundle-level files.
+// through the real adapters (CodeCommit, CodeBuild, SNS, the SSM configuration loader, and GitLab
+// for the commit statuses of a mirror's builds), acting as one identity: what BranchFlowFunction
+// and BuildReportFunction do per event, without a bundle and a child process each time.
+// test/reliability keeps the bundle-level files.
 
 export interface FlowIdentity {
   /** Access key id the CodeCommit and CodeBuild emulators take as the caller. */
@@ -54,6 +56,7 @@ export function inProcessFlow(stack: Stack, configParameter: string, identity: F
   const loader = createSsmConfigLoader({ parameterName: configParameter, client: stack.ssm, ttlSeconds: 0 });
   const builds = createCodeBuildStarter({ client: codebuild });
   const alerts = createSnsAlertSink({ topicArn: stack.alertTopicArn, client: sns });
+  const gitlab = inProcessGitLab(stack);
 
   const codeCommitName = (config: Config, key: string): string => {
     const settings = config.repositories[key];
@@ -66,6 +69,7 @@ export function inProcessFlow(stack: Stack, configParameter: string, identity: F
       createCodeCommitGitHost({ repositoryName: codeCommitName(config, key), client: codecommit }),
     pullRequestsFor: (key) =>
       createCodeCommitPullRequestHost({ repositoryName: codeCommitName(config, key), client: codecommit }),
+    mirrorPrimary: (key) => gitlab.primary(config, key),
     builds: () => builds,
     alerts: () => alerts,
     trustedPushers: identity.trustedPushers ?? [],
@@ -111,6 +115,7 @@ export function inProcessFlow(stack: Stack, configParameter: string, identity: F
     },
     stop() {
       for (const client of [codecommit, codebuild, sns]) client.destroy();
+      gitlab.stop();
     },
   };
 }
