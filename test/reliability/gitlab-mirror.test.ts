@@ -13,10 +13,12 @@ import {
   projectRoutes,
   storeToken,
 } from './support/gitlab.ts';
+import { eventResults, openImageEventQueue } from './support/queued.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 // GitLab is the primary and push-mirrors into CodeCommit. What stays here runs through the bundles
-// as deployed: the container wiring of ImageBumpFunction and MirrorSyncFunction (the GitLab token
+// as deployed: the image event queue's batch (its commits, then one mirror start), the container
+// wiring of ImageBumpFunction and MirrorSyncFunction (the GitLab token
 // read by the function's own SSM and Secrets Manager clients, configured from its environment, and
 // the error policy answering a refused token) and everything the processes print, against the
 // GitLab emulator (REST v4 on real git repositories, with a push-mirror switch that copies refs
@@ -99,6 +101,70 @@ describe('a bump on a GitLab primary', () => {
     expect(replayRoutes).not.toContain(COMMIT_ROUTE);
     expect(replayRoutes).not.toContain(SYNC_ROUTE);
     expect(await heads(pair)).toStrictEqual(after);
+  });
+});
+
+describe('a bump on a GitLab primary, through the image event queue', () => {
+  it('commits on GitLab, then starts the push mirror once, and a redelivery does neither', async () => {
+    const pair = await mirrorPair(stack);
+    const config = await configure(mirrorConfig([pair]));
+    const before = await heads(pair);
+    stack.emulators.gitlab.calls.length = 0;
+    const push = ecrPushEvent({ 'image-tag': '1.4.2' }, 'queued-gitlab-push-1.4.2');
+    const queue = await openImageEventQueue(stack, stack.envFor(config, { POWERTOOLS_LOG_LEVEL: 'DEBUG' }));
+    try {
+      const report = await queue.deliver([push]);
+      log.printed.push(JSON.stringify(report.invocations));
+      expect(report.invocations.map((invocation) => invocation.failed)).toStrictEqual([[]]);
+      const results = eventResults(report);
+
+      const [commit, ...more] = commitActions(results.get(push.id)?.actions ?? []);
+      expect(more).toStrictEqual([]);
+      expect(commit).toMatchObject({
+        repository: pair.gitlabKey,
+        branch: 'main',
+        parentCommitId: before.gitlab,
+      });
+      // The batch starts the mirror once, after its commits.
+      expect(results.get('mirror-sync')?.actions).toStrictEqual([
+        { type: 'sync', gitlab: pair.gitlabKey, codecommit: pair.codecommitKey, mirrorId: pair.mirrorId },
+      ]);
+      // One commit on GitLab, changing the four release files and nothing else, then the sync.
+      const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
+      expect(routes.filter((route) => route === COMMIT_ROUTE)).toHaveLength(1);
+      expect(routes.filter((route) => route === SYNC_ROUTE)).toHaveLength(1);
+      expect(routes.indexOf(SYNC_ROUTE)).toBeGreaterThan(routes.indexOf(COMMIT_ROUTE));
+      const [created] = await commitsSince(pair.gitlabGitDir, before.gitlab, 'main');
+      expect(created?.id).toBe(commit?.commitId);
+      expect(created?.paths.sort()).toStrictEqual([
+        'base/kustomization.yaml',
+        'charts/my-app/values.yaml',
+        'ecs/imagedefinitions.json',
+        'k8s/deployment.yaml',
+      ]);
+      const after = await heads(pair);
+      expect(after.codecommit).toBe(commit?.commitId);
+      expect(
+        await releaseTags((path) => fileAt(pair.codecommitGitDir, 'refs/heads/main', path)),
+      ).toStrictEqual(['1.4.2', '1.4.2', '1.4.2', '1.4.2']);
+
+      // The push redelivered after the queue's deduplication window changes nothing on GitLab and
+      // starts no mirror.
+      stack.emulators.gitlab.calls.length = 0;
+      const replay = await queue.deliver([push], { deduplication: 'unique' });
+      log.printed.push(JSON.stringify(replay.invocations));
+      expect(replay.invocations.map((invocation) => invocation.failed)).toStrictEqual([[]]);
+      const replayed = eventResults(replay);
+      expect(replayed.get(push.id)?.actions.length).toBeGreaterThan(0);
+      expect(commitActions(replayed.get(push.id)?.actions ?? [])).toStrictEqual([]);
+      expect(replayed.has('mirror-sync')).toBe(false);
+      const replayRoutes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
+      expect(replayRoutes).not.toContain(COMMIT_ROUTE);
+      expect(replayRoutes).not.toContain(SYNC_ROUTE);
+      expect(await heads(pair)).toStrictEqual(after);
+    } finally {
+      await queue.stop();
+    }
   });
 });
 
