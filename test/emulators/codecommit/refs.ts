@@ -5,8 +5,8 @@ import { join } from 'node:path';
  * Branch heads and HEAD read straight from a bare repository's files, the way git stores them: a
  * loose ref is a file holding the commit id, a packed one a line of `packed-refs`. Reading a head is
  * what the emulators do most (every API call names a branch or a commit), and a file read costs a
- * hundredth of a `git rev-parse` process. Writes still go through `git update-ref`, which replaces
- * a ref file by renaming its lock file, so a read sees the old id or the new one, never half.
+ * hundredth of a `git rev-parse` process. Writes (ref-writes.ts, or `git update-ref`) replace a ref
+ * file by renaming its lock file, so a read sees the old id or the new one, never half.
  *
  * `null` means "cannot tell here": the caller asks git. That is the answer for any ref name that is
  * not a plain branch name and for any ref file holding something other than a commit id.
@@ -17,7 +17,7 @@ const OBJECT_ID = /^[0-9a-f]{40}$/;
 /** A path segment git accepts in a branch name and that maps to one file name as it is. */
 const PLAIN_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-function isPlainBranchRef(ref: string): boolean {
+export function isPlainBranchRef(ref: string): boolean {
   if (!ref.startsWith('refs/heads/')) return false;
   return ref
     .slice('refs/heads/'.length)
@@ -33,6 +33,17 @@ function isPlainBranchRef(ref: string): boolean {
 
 const errorCode = (error: unknown): string | undefined =>
   error instanceof Error && 'code' in error ? String(error.code) : undefined;
+
+/** The `<id> <ref>` lines of a `packed-refs` file, skipping its header and peeled (`^<id>`) lines. */
+export function packedRefs(text: string): Array<{ id: string; ref: string }> {
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('^'))
+    .map((line) => {
+      const [id = '', ref = ''] = line.split(' ');
+      return { id, ref };
+    });
+}
 
 async function readOptional(path: string): Promise<string | undefined> {
   try {
@@ -54,12 +65,9 @@ export async function readBranchRef(gitDir: string, ref: string): Promise<RefAns
   }
   const packed = await readOptional(join(gitDir, 'packed-refs'));
   if (packed === undefined) return undefined;
-  for (const line of packed.split('\n')) {
-    if (line.startsWith('#') || line.startsWith('^')) continue;
-    const [id, name] = line.split(' ');
-    if (name === ref) return id !== undefined && OBJECT_ID.test(id) ? id : null;
-  }
-  return undefined;
+  const entry = packedRefs(packed).find((line) => line.ref === ref);
+  if (entry === undefined) return undefined;
+  return OBJECT_ID.test(entry.id) ? entry.id : null;
 }
 
 /** The ref HEAD names (`refs/heads/main`), undefined when HEAD is detached, null to ask git. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fail } from './errors.ts';
 import { GitCommandError, git, gitText, runGit } from './git.ts';
 import { readLooseHeader } from './objects.ts';
+import { compareAndSwapBranchRef, writeHeadRef } from './ref-writes.ts';
 import { readBranchRef, readHeadRef } from './refs.ts';
 
 export interface RepositoryRecord {
@@ -128,6 +129,7 @@ export async function defaultBranch(gitDir: string): Promise<string | undefined>
 }
 
 export async function setDefaultBranch(gitDir: string, branch: string): Promise<void> {
+  if (await writeHeadRef(gitDir, `refs/heads/${branch}`)) return;
   await git(gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
 }
 
@@ -146,7 +148,8 @@ export async function objectType(gitDir: string, objectId: string): Promise<stri
 /**
  * Moves `refs/heads/<branch>` from `expected` (ZERO_COMMIT_ID: must not exist yet) to `commitId`
  * atomically; false when the ref no longer holds `expected`. git waits briefly for a ref lock held by
- * a concurrent update instead of failing at once, so the loser sees the winner's value.
+ * a concurrent update instead of failing at once, so the loser sees the winner's value. Done
+ * in-process when the branch and the repository are plain (ref-writes.ts), else by git.
  */
 export async function compareAndSwapBranch(
   gitDir: string,
@@ -154,6 +157,8 @@ export async function compareAndSwapBranch(
   commitId: string,
   expected: string,
 ): Promise<boolean> {
+  const moved = await compareAndSwapBranchRef(gitDir, `refs/heads/${branch}`, commitId, expected);
+  if (moved !== null) return moved;
   try {
     await git(gitDir, [
       '-c',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCommitObject } from './commit-objects.ts';
 import { catFileObject, git, gitText } from './git.ts';
 import { readLooseHeader, readLooseObject, writeLooseObject } from './objects.ts';
 
@@ -296,19 +297,16 @@ export interface CommitIdentity {
   email: string;
 }
 
-/** CreateCommit uses the author as committer too. */
+/** CreateCommit uses the author as committer too (commit-objects.ts writes it as git would). */
 export function writeCommit(
   gitDir: string,
   commit: { treeId: string; parentId?: string; message: string; author: CommitIdentity },
 ): Promise<string> {
-  const parents = commit.parentId === undefined ? [] : ['-p', commit.parentId];
-  return gitText(gitDir, ['commit-tree', commit.treeId, ...parents, '-F', '-'], {
-    input: commit.message,
-    env: {
-      GIT_AUTHOR_NAME: commit.author.name,
-      GIT_AUTHOR_EMAIL: commit.author.email,
-      GIT_COMMITTER_NAME: commit.author.name,
-      GIT_COMMITTER_EMAIL: commit.author.email,
-    },
+  return writeCommitObject(gitDir, {
+    tree: commit.treeId,
+    parents: commit.parentId === undefined ? [] : [commit.parentId],
+    message: commit.message,
+    author: commit.author,
+    committer: commit.author,
   });
 }

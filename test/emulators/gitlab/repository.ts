@@ -1,4 +1,6 @@
+import { writeCommitObject } from '../codecommit/commit-objects.ts';
 import { GitCommandError, git, gitOnObjects, gitText } from '../codecommit/git.ts';
+import { compareAndSwapBranchRef, writeHeadRef } from '../codecommit/ref-writes.ts';
 import { readBranchRef, readHeadRef } from '../codecommit/refs.ts';
 
 export const ZERO_ID = '0'.repeat(40);
@@ -94,12 +96,13 @@ export async function defaultBranch(gitDir: string): Promise<string | undefined>
 }
 
 export async function setDefaultBranch(gitDir: string, branch: string): Promise<void> {
+  if (await writeHeadRef(gitDir, `refs/heads/${branch}`)) return;
   await git(gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
 }
 
 /**
  * Moves `ref` from `expected` (ZERO_ID: must not exist) to `commitId` atomically; false when the ref
- * no longer holds `expected`.
+ * no longer holds `expected`. In-process for a plain branch of a plain repository (ref-writes.ts).
  */
 export async function compareAndSwapRef(
   gitDir: string,
@@ -107,6 +110,8 @@ export async function compareAndSwapRef(
   commitId: string,
   expected: string,
 ): Promise<boolean> {
+  const moved = await compareAndSwapBranchRef(gitDir, ref, commitId, expected);
+  if (moved !== null) return moved;
   const updated = await quietly(() =>
     git(gitDir, ['-c', 'core.filesRefLockTimeout=5000', 'update-ref', ref, commitId, expected]),
   );
@@ -230,6 +235,7 @@ export interface CommitIdentity {
   email: string;
 }
 
+/** What `git commit-tree` writes, in-process when the inputs are plain (commit-objects.ts). */
 export function writeCommit(
   gitDir: string,
   commit: {
@@ -240,15 +246,7 @@ export function writeCommit(
     committer: CommitIdentity;
   },
 ): Promise<string> {
-  return gitText(gitDir, ['commit-tree', commit.tree, ...commit.parents.flatMap((id) => ['-p', id])], {
-    input: commit.message,
-    env: {
-      GIT_AUTHOR_NAME: commit.author.name,
-      GIT_AUTHOR_EMAIL: commit.author.email,
-      GIT_COMMITTER_NAME: commit.committer.name,
-      GIT_COMMITTER_EMAIL: commit.committer.email,
-    },
-  });
+  return writeCommitObject(gitDir, commit);
 }
 
 /** Lines added and deleted between two commits, renames detected (binary files count as 0). */
