@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MirrorAction, MirrorResult } from '#app/mirror/result.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { actionsOf, commitActions, resultOf } from './support/deliver.ts';
-import { releaseTags, sampleEvent } from './support/example.ts';
-import { commitsSince, fileAt } from './support/git.ts';
+import { sampleEvent } from './support/example.ts';
 import {
+  expectCommittedThenMirrored,
+  expectNoCommitNorSync,
   heads,
   InvocationLog,
   mirrorConfig,
   mirrorPair,
-  projectRoutes,
   storeToken,
 } from './support/gitlab.ts';
 import { eventResults, openImageEventQueue } from './support/queued.ts';
@@ -25,9 +25,6 @@ import { type Stack, startStack } from './support/stack.ts';
 // into the CodeCommit emulator's repositories), the CodeCommit emulator and moto. The services'
 // behaviours (mirror starts, build statuses, foreign commits, drift) are tested in process in
 // test/app/mirror/gitlab-mirror.test.ts.
-
-const COMMIT_ROUTE = 'POST /projects/:id/repository/commits';
-const SYNC_ROUTE = 'POST /projects/:id/remote_mirrors/:mirror_id/sync';
 
 let stack: Stack;
 let log: InvocationLog;
@@ -75,31 +72,13 @@ describe('a bump on a GitLab primary', () => {
       mirrorId: pair.mirrorId,
     });
     // One commit on GitLab, changing the four release files and nothing else, then the sync.
-    const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
-    expect(routes.filter((route) => route === COMMIT_ROUTE)).toHaveLength(1);
-    expect(routes.filter((route) => route === SYNC_ROUTE)).toHaveLength(1);
-    expect(routes.indexOf(SYNC_ROUTE)).toBeGreaterThan(routes.indexOf(COMMIT_ROUTE));
-    const [created] = await commitsSince(pair.gitlabGitDir, before.gitlab, 'main');
-    expect(created?.id).toBe(commit?.commitId);
-    expect(created?.paths.sort()).toStrictEqual([
-      'base/kustomization.yaml',
-      'charts/my-app/values.yaml',
-      'ecs/imagedefinitions.json',
-      'k8s/deployment.yaml',
-    ]);
-    const after = await heads(pair);
-    expect(after.codecommit).toBe(commit?.commitId);
-    expect(await releaseTags((path) => fileAt(pair.codecommitGitDir, 'refs/heads/main', path))).toStrictEqual(
-      ['1.4.2', '1.4.2', '1.4.2', '1.4.2'],
-    );
+    const after = await expectCommittedThenMirrored(stack, pair, before, commit);
 
     // A redelivered push changes nothing on GitLab and starts no mirror.
     stack.emulators.gitlab.calls.length = 0;
     const { outcomes: replayed } = await log.invoke('ImageBumpFunction', config, [push]);
     expect(commitActions(actionsOf(replayed[0]))).toStrictEqual([]);
-    const replayRoutes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
-    expect(replayRoutes).not.toContain(COMMIT_ROUTE);
-    expect(replayRoutes).not.toContain(SYNC_ROUTE);
+    expectNoCommitNorSync(stack, pair);
     expect(await heads(pair)).toStrictEqual(after);
   });
 });
@@ -130,23 +109,7 @@ describe('a bump on a GitLab primary, through the image event queue', () => {
         { type: 'sync', gitlab: pair.gitlabKey, codecommit: pair.codecommitKey, mirrorId: pair.mirrorId },
       ]);
       // One commit on GitLab, changing the four release files and nothing else, then the sync.
-      const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
-      expect(routes.filter((route) => route === COMMIT_ROUTE)).toHaveLength(1);
-      expect(routes.filter((route) => route === SYNC_ROUTE)).toHaveLength(1);
-      expect(routes.indexOf(SYNC_ROUTE)).toBeGreaterThan(routes.indexOf(COMMIT_ROUTE));
-      const [created] = await commitsSince(pair.gitlabGitDir, before.gitlab, 'main');
-      expect(created?.id).toBe(commit?.commitId);
-      expect(created?.paths.sort()).toStrictEqual([
-        'base/kustomization.yaml',
-        'charts/my-app/values.yaml',
-        'ecs/imagedefinitions.json',
-        'k8s/deployment.yaml',
-      ]);
-      const after = await heads(pair);
-      expect(after.codecommit).toBe(commit?.commitId);
-      expect(
-        await releaseTags((path) => fileAt(pair.codecommitGitDir, 'refs/heads/main', path)),
-      ).toStrictEqual(['1.4.2', '1.4.2', '1.4.2', '1.4.2']);
+      const after = await expectCommittedThenMirrored(stack, pair, before, commit);
 
       // The push redelivered after the queue's deduplication window changes nothing on GitLab and
       // starts no mirror.
@@ -158,9 +121,7 @@ describe('a bump on a GitLab primary, through the image event queue', () => {
       expect(replayed.get(push.id)?.actions.length).toBeGreaterThan(0);
       expect(commitActions(replayed.get(push.id)?.actions ?? [])).toStrictEqual([]);
       expect(replayed.has('mirror-sync')).toBe(false);
-      const replayRoutes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
-      expect(replayRoutes).not.toContain(COMMIT_ROUTE);
-      expect(replayRoutes).not.toContain(SYNC_ROUTE);
+      expectNoCommitNorSync(stack, pair);
       expect(await heads(pair)).toStrictEqual(after);
     } finally {
       await queue.stop();

@@ -14,12 +14,15 @@ import { releaseTags, sampleEvent } from '../../reliability/support/example.ts';
 import { commitsSince, fileAt, git } from '../../reliability/support/git.ts';
 import {
   commitAgedOnGitLab,
+  expectCommittedThenMirrored,
+  expectNoCommitNorSync,
   gitlabGet,
   heads,
   type MirrorPairFixture,
   mirrorConfig,
   mirrorPair,
   projectRoutes,
+  SYNC_ROUTE,
   statusesOf,
   storeToken,
 } from '../../reliability/support/gitlab.ts';
@@ -35,15 +38,7 @@ import { type Stack, startStack } from '../../reliability/support/stack.ts';
 // CodeBuild emulators and moto (the token in an SSM SecureString, the alert topic). The bundles
 // themselves run in test/reliability/gitlab-mirror.test.ts.
 
-const COMMIT_ROUTE = 'POST /projects/:id/repository/commits';
-const SYNC_ROUTE = 'POST /projects/:id/remote_mirrors/:mirror_id/sync';
 const PROJECT = 'manifests-validate';
-const RELEASE_FILES = [
-  'base/kustomization.yaml',
-  'charts/my-app/values.yaml',
-  'ecs/imagedefinitions.json',
-  'k8s/deployment.yaml',
-];
 
 let stack: Stack;
 let developer: CodeCommitClient;
@@ -84,40 +79,6 @@ const mainMoved = (fixture: MirrorPairFixture, from: string, to: string, id?: st
 
 const scheduledDriftCheck = () => sampleEvent('scheduled-drift-check.json');
 
-/**
- * One commit on GitLab, changing the four release files and nothing else, then the sync; CodeCommit
- * holds the bump at once. Returns both heads after it.
- */
-async function expectCommittedThenMirrored(
-  pair: MirrorPairFixture,
-  before: { gitlab: string },
-  commit: CommitAction | undefined,
-) {
-  const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
-  expect(routes.filter((route) => route === COMMIT_ROUTE)).toHaveLength(1);
-  expect(routes.filter((route) => route === SYNC_ROUTE)).toHaveLength(1);
-  expect(routes.indexOf(SYNC_ROUTE)).toBeGreaterThan(routes.indexOf(COMMIT_ROUTE));
-  const [created] = await commitsSince(pair.gitlabGitDir, before.gitlab, 'main');
-  expect(created?.id).toBe(commit?.commitId);
-  expect(created?.paths.sort()).toStrictEqual(RELEASE_FILES);
-  const after = await heads(pair);
-  expect(after.codecommit).toBe(commit?.commitId);
-  expect(await releaseTags((path) => fileAt(pair.codecommitGitDir, 'refs/heads/main', path))).toStrictEqual([
-    '1.4.2',
-    '1.4.2',
-    '1.4.2',
-    '1.4.2',
-  ]);
-  return after;
-}
-
-/** The project's GitLab calls since the last reset hold neither a commit nor a mirror start. */
-function expectNoCommitNorSync(pair: MirrorPairFixture) {
-  const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
-  expect(routes).not.toContain(COMMIT_ROUTE);
-  expect(routes).not.toContain(SYNC_ROUTE);
-}
-
 const commitsOf = (actions: readonly { type: string }[]): CommitAction[] =>
   actions.filter((action): action is CommitAction => action.type === 'commit');
 
@@ -143,13 +104,13 @@ describe('a bump on a GitLab primary', () => {
       codecommit: pair.codecommitKey,
       mirrorId: pair.mirrorId,
     });
-    const after = await expectCommittedThenMirrored(pair, before, commit);
+    const after = await expectCommittedThenMirrored(stack, pair, before, commit);
 
     // A redelivered push changes nothing on GitLab and starts no mirror.
     stack.emulators.gitlab.calls.length = 0;
     const replayed = await mirror.bump(push);
     expect(commitsOf(replayed.actions)).toStrictEqual([]);
-    expectNoCommitNorSync(pair);
+    expectNoCommitNorSync(stack, pair);
     expect(await heads(pair)).toStrictEqual(after);
   });
 
@@ -195,7 +156,7 @@ describe('a bump on a GitLab primary', () => {
     expect(batch.mirrorSync).toStrictEqual([
       { type: 'sync', gitlab: pair.gitlabKey, codecommit: pair.codecommitKey, mirrorId: pair.mirrorId },
     ]);
-    const after = await expectCommittedThenMirrored(pair, before, commit);
+    const after = await expectCommittedThenMirrored(stack, pair, before, commit);
 
     // The push redelivered (after the queue's deduplication window) changes nothing on GitLab and
     // starts no mirror.
@@ -205,7 +166,7 @@ describe('a bump on a GitLab primary', () => {
     expect(replay.outcomes[0]?.actions.length).toBeGreaterThan(0);
     expect(commitsOf(replay.outcomes[0]?.actions ?? [])).toStrictEqual([]);
     expect(replay.mirrorSync).toStrictEqual([]);
-    expectNoCommitNorSync(pair);
+    expectNoCommitNorSync(stack, pair);
     expect(await heads(pair)).toStrictEqual(after);
   });
 });

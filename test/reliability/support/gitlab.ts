@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { expect } from 'vitest';
 import { invokeBundleWithOutput, type Outcome } from '#test/function-process/index.ts';
 import type { GitLabCallRecord } from '../../emulators/gitlab/server.ts';
-import { exampleManifests, releaseTargets } from './example.ts';
-import { headOf } from './git.ts';
+import { exampleManifests, releaseTags, releaseTargets } from './example.ts';
+import { commitsSince, fileAt, headOf } from './git.ts';
 import type { Stack } from './stack.ts';
 
 const exec = promisify(execFile);
@@ -143,6 +144,52 @@ export async function commitAgedOnGitLab(
   const commit = await run('commit-tree', tree, '-p', parent, '-m', message);
   await run('update-ref', `refs/heads/${branch}`, commit, parent);
   return commit;
+}
+
+export const COMMIT_ROUTE = 'POST /projects/:id/repository/commits';
+export const SYNC_ROUTE = 'POST /projects/:id/remote_mirrors/:mirror_id/sync';
+/** The example's release files, each holding my-app's tag once. */
+const RELEASE_FILES = [
+  'base/kustomization.yaml',
+  'charts/my-app/values.yaml',
+  'ecs/imagedefinitions.json',
+  'k8s/deployment.yaml',
+];
+
+/**
+ * The project's GitLab calls since the last reset hold one commit, then one mirror start; the
+ * commit changed the release files and nothing else, and CodeCommit holds it with my-app at 1.4.2.
+ * Answers the heads after.
+ */
+export async function expectCommittedThenMirrored(
+  stack: Stack,
+  pair: MirrorPairFixture,
+  before: { gitlab: string },
+  commit: { commitId: string } | undefined,
+): Promise<{ gitlab: string; codecommit: string }> {
+  const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
+  expect(routes.filter((route) => route === COMMIT_ROUTE)).toHaveLength(1);
+  expect(routes.filter((route) => route === SYNC_ROUTE)).toHaveLength(1);
+  expect(routes.indexOf(SYNC_ROUTE)).toBeGreaterThan(routes.indexOf(COMMIT_ROUTE));
+  const [created] = await commitsSince(pair.gitlabGitDir, before.gitlab, 'main');
+  expect(created?.id).toBe(commit?.commitId);
+  expect(created?.paths.sort()).toStrictEqual(RELEASE_FILES);
+  const after = await heads(pair);
+  expect(after.codecommit).toBe(commit?.commitId);
+  expect(await releaseTags((path) => fileAt(pair.codecommitGitDir, 'refs/heads/main', path))).toStrictEqual([
+    '1.4.2',
+    '1.4.2',
+    '1.4.2',
+    '1.4.2',
+  ]);
+  return after;
+}
+
+/** The project's GitLab calls since the last reset hold neither a commit nor a mirror start. */
+export function expectNoCommitNorSync(stack: Stack, pair: MirrorPairFixture): void {
+  const routes = projectRoutes(stack.emulators.gitlab.calls, pair.project);
+  expect(routes).not.toContain(COMMIT_ROUTE);
+  expect(routes).not.toContain(SYNC_ROUTE);
 }
 
 /** The GitLab calls of one project, as `<route>` names, in arrival order. */
