@@ -10,7 +10,7 @@ import { buildStateEvent } from '#test/codebuild-events.ts';
 import { referenceEvent } from '#test/codecommit-events.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { resultOf } from '../../reliability/support/deliver.ts';
-import { releaseTags, sampleEvent } from '../../reliability/support/example.ts';
+import { sampleEvent } from '../../reliability/support/example.ts';
 import { commitsSince, fileAt, git } from '../../reliability/support/git.ts';
 import {
   commitAgedOnGitLab,
@@ -21,7 +21,6 @@ import {
   type MirrorPairFixture,
   mirrorConfig,
   mirrorPair,
-  projectRoutes,
   SYNC_ROUTE,
   statusesOf,
   storeToken,
