@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type Envelope, parseDetail, parseEnvelope, requireKind } from './envelope.ts';
-import { nonEmptyText, optional, optionalText, withoutUndefined } from './fields.ts';
+import { nonEmptyText, numberThat, optional, optionalText, withoutUndefined } from './fields.ts';
 import { preview } from './zod-error.ts';
 
 export const BUILD_STATE_CHANGE = 'CodeBuild Build State Change';
@@ -103,17 +103,8 @@ const buildStartTime = z.pipe(
 );
 
 /** Numbers often arrive as floats (`57.0`), which JSON reads as whole numbers anyway. */
-const buildNumber = z
-  .number({ error: (issue) => `expected a positive whole number, got ${preview(issue.input)}` })
-  .check(
-    z.refine((value) => Number.isInteger(value) && value >= 1, {
-      error: (issue) => `expected a positive whole number, got ${preview(issue.input)}`,
-    }),
-  );
-
-const seconds = z
-  .number({ error: (issue) => `expected a number of seconds, got ${preview(issue.input)}` })
-  .check(z.gte(0, { error: (issue) => `expected a number of seconds, got ${preview(issue.input)}` }));
+const buildNumber = numberThat('a positive whole number', (n) => Number.isInteger(n) && n >= 1);
+const seconds = numberThat('a number of seconds', (n) => n >= 0);
 
 const Phase = z.object({
   'phase-type': nonEmptyText,

@@ -4,7 +4,7 @@ import { EventError } from '#domain/errors.ts';
 import type { Severity } from '#domain/scan-gate.ts';
 import { imageTag, validDigest } from './ecr-image-action.ts';
 import { type Envelope, parseDetail, parseEnvelope } from './envelope.ts';
-import { nonEmptyText, optional } from './fields.ts';
+import { nonEmptyText, numberThat, optional } from './fields.ts';
 import { preview } from './zod-error.ts';
 
 /**
@@ -55,13 +55,7 @@ const repositoryName = z.pipe(
   }),
 );
 
-const findingCount = z
-  .number({ error: (issue) => `expected a whole number of findings, got ${preview(issue.input)}` })
-  .check(
-    z.refine((count) => Number.isInteger(count) && count >= 0, {
-      error: (issue) => `expected a whole number of findings, got ${preview(issue.input)}`,
-    }),
-  );
+const findingCount = numberThat('a whole number of findings', (n) => Number.isInteger(n) && n >= 0);
 
 /** Counts per severity, and Inspector's `TOTAL` (checked, then dropped). */
 const severityCounts = z.record(z.string(), findingCount).check(

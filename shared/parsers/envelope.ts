@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { EventError } from '#domain/errors.ts';
 import { anyRecord, nonEmptyText, optionalText, shaped } from './fields.ts';
-import { parseWith, preview } from './zod-error.ts';
+import { alternatives, parseWith, preview } from './zod-error.ts';
 
 export { isRecord } from '#domain/is-record.ts';
 
@@ -64,6 +64,13 @@ export function requireKind(envelope: Envelope, source: string, detailType: stri
       `event: expected source "${source}" and detail-type "${detailType}", got ${preview(envelope.source)} / ${preview(envelope.detailType)}`,
     );
   }
+}
+
+/** The error for an event whose detail-type a function does not handle, naming the ones it does. */
+export function unhandledKind(envelope: Envelope, handled: readonly string[]): EventError {
+  return new EventError(
+    `event: detail-type ${preview(envelope.detailType)} (source ${preview(envelope.source)}) is not handled here; expected ${alternatives(handled)}`,
+  );
 }
 
 /** The event's `detail` read by `schema`; a problem is named under `detail.`. */

@@ -46,12 +46,14 @@ export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
+/** A number `accept` takes; anything else is `expected <what>, got <preview>` (or missing). */
+export function numberThat(what: string, accept: (value: number) => boolean) {
+  const error = (issue: { input?: unknown }) =>
+    issue.input === undefined || issue.input === null
+      ? 'missing'
+      : `expected ${what}, got ${preview(issue.input)}`;
+  return z.number({ error }).check(z.refine(accept, { error }));
+}
+
 /** A whole number of at least 1 (GitLab ids). */
-export const positiveInteger = z
-  .int({
-    error: (issue) =>
-      issue.input === undefined || issue.input === null
-        ? 'missing'
-        : `expected a positive integer, got ${preview(issue.input)}`,
-  })
-  .check(z.gte(1, { error: (issue) => `expected a positive integer, got ${preview(issue.input)}` }));
+export const positiveInteger = numberThat('a positive integer', (n) => Number.isSafeInteger(n) && n >= 1);

@@ -1,4 +1,3 @@
-import { EventError } from '#domain/errors.ts';
 import { ECR_IMAGE_ACTION, type EcrImageAction, fromEnvelope as imageAction } from './ecr-image-action.ts';
 import {
   ECR_IMAGE_SCAN,
@@ -6,8 +5,7 @@ import {
   INSPECTOR2_SCAN,
   fromEnvelope as imageScan,
 } from './ecr-image-scan.ts';
-import { type Envelope, parseEnvelope } from './envelope.ts';
-import { preview } from './zod-error.ts';
+import { type Envelope, parseEnvelope, unhandledKind } from './envelope.ts';
 
 /** An event the image-bump function acts on: an ECR push (or delete), or a finished image scan. */
 export type ImageEvent = { kind: 'push'; event: EcrImageAction } | { kind: 'scan'; event: ImageScanEvent };
@@ -25,8 +23,6 @@ export function fromEnvelope(envelope: Envelope): ImageEvent {
     case INSPECTOR2_SCAN:
       return { kind: 'scan', event: imageScan(envelope) };
     default:
-      throw new EventError(
-        `event: detail-type ${preview(envelope.detailType)} (source ${preview(envelope.source)}) is not handled here; expected "${ECR_IMAGE_ACTION}", "${ECR_IMAGE_SCAN}" or "${INSPECTOR2_SCAN}"`,
-      );
+      throw unhandledKind(envelope, [ECR_IMAGE_ACTION, ECR_IMAGE_SCAN, INSPECTOR2_SCAN]);
   }
 }

@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { EventError } from '#domain/errors.ts';
-import { type Envelope, parseEnvelope } from '#parsers/envelope.ts';
-import { preview } from '#parsers/zod-error.ts';
+import { type Envelope, parseEnvelope, unhandledKind } from '#parsers/envelope.ts';
 import { errorPolicy } from './error-policy.ts';
 import type { EventContext } from './handle-event.ts';
 
@@ -76,14 +74,5 @@ function routeOf<C>(routes: Routes<C>, envelope: Envelope): Route<C> {
   if (typeof routes === 'function') return routes;
   const route = Object.hasOwn(routes, envelope.detailType) ? routes[envelope.detailType] : undefined;
   if (route !== undefined) return route;
-  throw new EventError(
-    `event: detail-type ${preview(envelope.detailType)} (source ${preview(envelope.source)}) is not handled here; expected ${alternatives(Object.keys(routes))}`,
-  );
-}
-
-/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
-function alternatives(names: string[]): string {
-  const quoted = names.map((name) => `"${name}"`);
-  const last = quoted.pop();
-  return quoted.length === 0 ? (last ?? 'nothing') : `${quoted.join(', ')} or ${last}`;
+  throw unhandledKind(envelope, Object.keys(routes));
 }
