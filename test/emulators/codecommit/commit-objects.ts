@@ -1,5 +1,5 @@
 import { gitText } from './git.ts';
-import { readLooseHeader, writeLooseObject } from './objects.ts';
+import { OBJECT_ID, readLooseHeader, writeLooseObject } from './objects.ts';
 import { hasInitialConfig } from './repository-config.ts';
 
 /**
@@ -34,8 +34,6 @@ export interface CommitFields {
   author: CommitIdentity;
   committer: CommitIdentity;
 }
-
-const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 /** `<epoch seconds> <±hhmm>`: `when` with the local time zone's offset at that instant. */
 export function gitDate(when: Date): string {

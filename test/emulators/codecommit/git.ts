@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { devNull } from 'node:os';
+import { OBJECT_ID } from './objects.ts';
 
 /** A git invocation that exited non-zero; `stderr` is kept for diagnosis. */
 export class GitCommandError extends Error {
@@ -64,9 +65,6 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
   });
 }
 
-/** A full object id: what a memoized command may name. */
-export const OBJECT_ID = /^[0-9a-f]{40}$/;
-
 /** Settled answers of commands about objects, per repository and arguments. */
 const answers = new Map<string, Promise<Buffer>>();
 /** Enough for a test run's repositories; a long-lived emulator starts over past it. */
@@ -98,6 +96,16 @@ export function gitOnObjects(
     if (!settled && answers.get(key) === asked) answers.delete(key);
   });
   return asked;
+}
+
+/** `gitOnObjects` as trimmed text, for commands that print one value. */
+export async function gitTextOnObjects(
+  gitDir: string,
+  revisions: readonly string[],
+  args: readonly string[],
+  settledExitCodes: readonly number[] = [],
+): Promise<string> {
+  return (await gitOnObjects(gitDir, revisions, args, settledExitCodes)).toString('utf8').trim();
 }
 
 /** Trimmed text output, for commands that print one value. */

@@ -34,7 +34,8 @@ const inflateAsync = promisify(inflate);
 
 const SYNC_BYTES = 256 * 1024;
 const STORED_BYTES = 16 * 1024;
-const OBJECT_ID = /^[0-9a-f]{40}$/;
+/** A full object id (the repositories use git's default SHA-1 format). */
+export const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fail } from './errors.ts';
-import { GitCommandError, gitOnObjects } from './git.ts';
+import { GitCommandError, gitTextOnObjects } from './git.ts';
 import { type Input, optionalString } from './input.ts';
 import type { OperationContext } from './operation-context.ts';
 import { ACCOUNT_ID, branchHead, type RepositoryStore } from './repositories.ts';
@@ -116,7 +116,7 @@ export function requirePullRequest(context: OperationContext, input: Input): Pul
 
 export async function mergeBaseOf(gitDir: string, a: string, b: string): Promise<string | undefined> {
   try {
-    const base = (await gitOnObjects(gitDir, [a, b], ['merge-base', a, b], [1])).toString('utf8').trim();
+    const base = await gitTextOnObjects(gitDir, [a, b], ['merge-base', a, b], [1]);
     return base === '' ? undefined : base;
   } catch (error) {
     // Exit status 1: the histories share no commit.

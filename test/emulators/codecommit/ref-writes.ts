@@ -11,8 +11,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readLooseHeader } from './objects.ts';
-import { isPlainBranchRef, packedRefs } from './refs.ts';
+import { OBJECT_ID, readLooseHeader } from './objects.ts';
+import { errorCode, isPlainBranchRef, packedRefs } from './refs.ts';
 import { hasInitialConfig } from './repository-config.ts';
 
 /**
@@ -33,13 +33,9 @@ import { hasInitialConfig } from './repository-config.ts';
  * whose folders clash with another ref (`refs/heads/a` against `refs/heads/a/b`), which git refuses.
  */
 
-const OBJECT_ID = /^[0-9a-f]{40}$/;
 const ZERO_ID = '0'.repeat(40);
 /** What the emulators pass git as `core.filesRefLockTimeout`. */
 const REF_LOCK_TIMEOUT_MS = 5000;
-
-const errorCode = (error: unknown): string | undefined =>
-  error instanceof Error && 'code' in error ? String(error.code) : undefined;
 
 /** Whether git would write the repository's refs exactly as this module does. */
 const isPlainRepository = (gitDir: string): boolean =>

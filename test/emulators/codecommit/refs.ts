@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OBJECT_ID } from './objects.ts';
 
 /**
  * Branch heads and HEAD read straight from a bare repository's files, the way git stores them: a
@@ -13,7 +14,6 @@ import { join } from 'node:path';
  */
 export type RefAnswer = string | undefined | null;
 
-const OBJECT_ID = /^[0-9a-f]{40}$/;
 /** A path segment git accepts in a branch name and that maps to one file name as it is. */
 const PLAIN_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
@@ -31,7 +31,7 @@ export function isPlainBranchRef(ref: string): boolean {
     );
 }
 
-const errorCode = (error: unknown): string | undefined =>
+export const errorCode = (error: unknown): string | undefined =>
   error instanceof Error && 'code' in error ? String(error.code) : undefined;
 
 /** The `<id> <ref>` lines of a `packed-refs` file, skipping its header and peeled (`^<id>`) lines. */

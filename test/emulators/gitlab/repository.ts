@@ -1,12 +1,13 @@
 import { writeCommitObject } from '../codecommit/commit-objects.ts';
-import { GitCommandError, git, gitOnObjects, gitText } from '../codecommit/git.ts';
-import { compareAndSwapBranchRef, writeHeadRef } from '../codecommit/ref-writes.ts';
-import { readBranchRef, readHeadRef } from '../codecommit/refs.ts';
+import { GitCommandError, git, gitOnObjects, gitText, gitTextOnObjects } from '../codecommit/git.ts';
+import { compareAndSwapBranchRef } from '../codecommit/ref-writes.ts';
+
+// A project's repository keeps its branches and default branch (HEAD) as a CodeCommit one does.
+export { branchHead, defaultBranch, setDefaultBranch } from '../codecommit/repositories.ts';
 
 export const ZERO_ID = '0'.repeat(40);
 /** The empty tree, the "before" side of a root commit's diff. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-export const FULL_SHA = /^[0-9a-f]{40}$/;
 
 export interface Signature {
   name: string;
@@ -43,16 +44,8 @@ async function quietly<T>(run: () => Promise<T>): Promise<T | undefined> {
 export async function resolveCommit(gitDir: string, revision: string): Promise<string | undefined> {
   if (revision === '' || revision.startsWith('-') || revision.includes('\0')) return undefined;
   const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`];
-  const id = await quietly(async () =>
-    (await gitOnObjects(gitDir, [revision], args)).toString('utf8').trim(),
-  );
+  const id = await quietly(() => gitTextOnObjects(gitDir, [revision], args));
   return id === '' ? undefined : id;
-}
-
-export async function branchHead(gitDir: string, branch: string): Promise<string | undefined> {
-  if (branch === '') return undefined;
-  const read = await readBranchRef(gitDir, `refs/heads/${branch}`);
-  return read !== null ? read : resolveCommit(gitDir, `refs/heads/${branch}`);
 }
 
 /** Branch names and heads, sorted by name. */
@@ -86,20 +79,6 @@ export async function mirrorableRefs(gitDir: string): Promise<Map<string, string
   return refs;
 }
 
-export async function defaultBranch(gitDir: string): Promise<string | undefined> {
-  const head = await readHeadRef(gitDir);
-  const ref =
-    head !== null ? head : await quietly(() => gitText(gitDir, ['symbolic-ref', '--quiet', 'HEAD']));
-  if (ref === undefined) return undefined;
-  const branch = ref.replace(/^refs\/heads\//, '');
-  return (await branchHead(gitDir, branch)) === undefined ? undefined : branch;
-}
-
-export async function setDefaultBranch(gitDir: string, branch: string): Promise<void> {
-  if (await writeHeadRef(gitDir, `refs/heads/${branch}`)) return;
-  await git(gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
-}
-
 /**
  * Moves `ref` from `expected` (ZERO_ID: must not exist) to `commitId` atomically; false when the ref
  * no longer holds `expected`. In-process for a plain branch of a plain repository (ref-writes.ts).
@@ -125,16 +104,14 @@ export async function isAncestor(gitDir: string, ancestor: string, descendant: s
 }
 
 export async function mergeBase(gitDir: string, a: string, b: string): Promise<string | undefined> {
-  const id = await quietly(async () =>
-    (await gitOnObjects(gitDir, [a, b], ['merge-base', a, b], [1])).toString('utf8').trim(),
-  );
+  const id = await quietly(() => gitTextOnObjects(gitDir, [a, b], ['merge-base', a, b], [1]));
   return id === '' ? undefined : id;
 }
 
 /** The newest commit reachable from `from` that changed `path`. */
 export async function lastCommitFor(gitDir: string, from: string, path: string): Promise<string | undefined> {
   const args = ['rev-list', '--max-count=1', from, '--', path];
-  const id = await quietly(async () => (await gitOnObjects(gitDir, [from], args)).toString('utf8').trim());
+  const id = await quietly(() => gitTextOnObjects(gitDir, [from], args));
   return id === '' ? undefined : id;
 }
 
@@ -255,9 +232,7 @@ export async function diffStats(
   from: string,
   to: string,
 ): Promise<{ additions: number; deletions: number; total: number }> {
-  const output = (await gitOnObjects(gitDir, [from, to], ['diff-tree', '-r', '-M', '--numstat', from, to]))
-    .toString('utf8')
-    .trim();
+  const output = await gitTextOnObjects(gitDir, [from, to], ['diff-tree', '-r', '-M', '--numstat', from, to]);
   let additions = 0;
   let deletions = 0;
   for (const line of output.split('\n')) {
