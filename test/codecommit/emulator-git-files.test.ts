@@ -31,19 +31,22 @@ let scratch: string;
 let gitDir: string;
 let commit: string;
 
+/** The identity and date of the commits the tests make with git itself. */
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_AUTHOR_DATE: '1700000000 +0000',
+  GIT_COMMITTER_DATE: '1700000000 +0000',
+};
+
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'emulator-refs-'));
   gitDir = join(scratch, 'repo.git');
   await runGit(['init', '--quiet', '--bare', gitDir]);
   const tree = await gitText(gitDir, ['mktree'], { input: '' });
-  commit = await gitText(gitDir, ['commit-tree', tree, '-m', 'root'], {
-    env: {
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  });
+  commit = await gitText(gitDir, ['commit-tree', tree, '-m', 'root'], { env: IDENTITY });
   for (const branch of ['main', 'feature/a', 'packed/b']) {
     await git(gitDir, ['update-ref', `refs/heads/${branch}`, commit]);
   }
@@ -99,18 +102,11 @@ describe('readHeadRef', () => {
 });
 
 describe('gitOnObjects', () => {
-  const env = {
-    GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@example.com',
-    GIT_COMMITTER_NAME: 't',
-    GIT_COMMITTER_EMAIL: 't@example.com',
-    GIT_AUTHOR_DATE: '1700000000 +0000',
-    GIT_COMMITTER_DATE: '1700000000 +0000',
-  };
-
   it('keeps a "no" of merge-base --is-ancestor, and answers again for a commit written since', async () => {
     const tree = await gitText(gitDir, ['mktree'], { input: '' });
-    const child = await gitText(gitDir, ['commit-tree', tree, '-p', commit, '-m', 'child'], { env });
+    const child = await gitText(gitDir, ['commit-tree', tree, '-p', commit, '-m', 'child'], {
+      env: IDENTITY,
+    });
     const isAncestor = (a: string, b: string) =>
       gitOnObjects(gitDir, [a, b], ['merge-base', '--is-ancestor', a, b], [1]).then(
         () => true,
@@ -129,7 +125,7 @@ describe('gitOnObjects', () => {
       input: `tree ${tree}\nparent ${child}\nauthor t <t@example.com> 1700000000 +0000\ncommitter t <t@example.com> 1700000000 +0000\n\n${message}\n`,
     });
     await expect(isAncestor(child, later)).rejects.toBeInstanceOf(GitCommandError);
-    await gitText(gitDir, ['commit-tree', tree, '-p', child, '-m', message], { env });
+    await gitText(gitDir, ['commit-tree', tree, '-p', child, '-m', message], { env: IDENTITY });
     expect(await isAncestor(child, later)).toBe(true);
   });
 
@@ -138,7 +134,7 @@ describe('gitOnObjects', () => {
       gitOnObjects(gitDir, ['main'], ['rev-parse', 'main']).then((out) => out.toString().trim());
     expect(await head()).toBe(commit);
     const tree = await gitText(gitDir, ['mktree'], { input: '' });
-    const next = await gitText(gitDir, ['commit-tree', tree, '-p', commit, '-m', 'next'], { env });
+    const next = await gitText(gitDir, ['commit-tree', tree, '-p', commit, '-m', 'next'], { env: IDENTITY });
     await git(gitDir, ['update-ref', 'refs/heads/main', next]);
     expect(await head()).toBe(next);
     await git(gitDir, ['update-ref', 'refs/heads/main', commit]);

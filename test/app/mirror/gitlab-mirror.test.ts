@@ -19,6 +19,7 @@ import {
   gitlabGet,
   heads,
   type MirrorPairFixture,
+  type MirrorPairOptions,
   mirrorConfig,
   mirrorPair,
   SYNC_ROUTE,
@@ -68,6 +69,13 @@ async function mirrorServices(config: unknown): Promise<InProcessMirror & { para
 
 const configure = (fixtures: MirrorPairFixture[]) => mirrorServices(mirrorConfig(fixtures));
 
+/** A new mirror pair, the services configured for it alone, and both heads before the test acts. */
+async function mirroredPair(options?: MirrorPairOptions) {
+  const pair = await mirrorPair(stack, options);
+  const mirror = await configure([pair]);
+  return { pair, mirror, before: await heads(pair) };
+}
+
 /** The `referenceUpdated` CodeCommit sends when `main` of the pair's repository moved `from` → `to`. */
 const mainMoved = (fixture: MirrorPairFixture, from: string, to: string, id?: string) =>
   referenceEvent(
@@ -83,9 +91,7 @@ const commitsOf = (actions: readonly { type: string }[]): CommitAction[] =>
 
 describe('a bump on a GitLab primary', () => {
   it('commits on GitLab, then starts the push mirror, so CodeCommit holds the bump at once', async () => {
-    const pair = await mirrorPair(stack);
-    const mirror = await configure([pair]);
-    const before = await heads(pair);
+    const { pair, mirror, before } = await mirroredPair();
     stack.emulators.gitlab.calls.length = 0;
 
     const push = ecrPushEvent({ 'image-tag': '1.4.2' }, 'gitlab-push-1.4.2');
@@ -114,9 +120,7 @@ describe('a bump on a GitLab primary', () => {
   });
 
   it('keeps the commit and reports the mirror it could not start', async () => {
-    const pair = await mirrorPair(stack);
-    const mirror = await configure([pair]);
-    const before = await heads(pair);
+    const { pair, mirror, before } = await mirroredPair();
     stack.emulators.gitlab.faults.failSequence(Array(4).fill('internalServerError'), SYNC_ROUTE);
     try {
       const result = await mirror.bump(ecrPushEvent({ 'image-tag': '1.5.0' }, 'gitlab-push-sync-down'));
@@ -136,9 +140,7 @@ describe('a bump on a GitLab primary', () => {
   });
 
   it('in a batch of image events commits on GitLab, then starts the push mirror once, and a redelivery does neither', async () => {
-    const pair = await mirrorPair(stack);
-    const mirror = await configure([pair]);
-    const before = await heads(pair);
+    const { pair, mirror, before } = await mirroredPair();
     stack.emulators.gitlab.calls.length = 0;
     const push = ecrPushEvent({ 'image-tag': '1.4.2' }, 'queued-gitlab-push-1.4.2');
 
@@ -290,9 +292,7 @@ describe('CodeBuild results as GitLab commit statuses', () => {
 
 describe('commits made only on the CodeCommit side', () => {
   it('are alerted with their author, message and files, and left alone without adopt', async () => {
-    const pair = await mirrorPair(stack, { adopt: false });
-    const mirror = await configure([pair]);
-    const before = await heads(pair);
+    const { pair, mirror, before } = await mirroredPair({ adopt: false });
     await stack.drainAlerts(0);
     const foreign = await pushFiles(developer, pair.codecommitName, 'main', {
       'k8s/hotfix.yaml': 'replicas: 3\n',
@@ -312,9 +312,7 @@ describe('commits made only on the CodeCommit side', () => {
   });
 
   it('are adopted onto GitLab with a trailer, mirrored back, and never replayed twice', async () => {
-    const pair = await mirrorPair(stack, { adopt: true });
-    const mirror = await configure([pair]);
-    const before = await heads(pair);
+    const { pair, mirror, before } = await mirroredPair({ adopt: true });
     await stack.drainAlerts(0);
     const foreign = await pushFiles(developer, pair.codecommitName, 'main', {
       'k8s/hotfix.yaml': 'replicas: 3\n',

@@ -93,6 +93,13 @@ export interface InProcessMirror {
   stop(): void;
 }
 
+/** The CodeCommit repository name of configuration key `key`. */
+export function codeCommitName(config: Config, key: string): string {
+  const settings = config.repositories[key];
+  if (settings?.provider !== 'codecommit') throw new Error(`repository ${key} is not a CodeCommit one`);
+  return settings.name;
+}
+
 /** The image bumps and mirror syncs of the configuration at `configParameter`. */
 export function inProcessMirror(stack: Stack, configParameter: string): InProcessMirror {
   const region = stack.codecommit.region;
@@ -102,11 +109,6 @@ export function inProcessMirror(stack: Stack, configParameter: string): InProces
   const loader = createSsmConfigLoader({ parameterName: configParameter, client: stack.ssm, ttlSeconds: 0 });
   const alerts = createSnsAlertSink({ topicArn: stack.alertTopicArn, client: sns });
 
-  const codeCommitName = (config: Config, key: string): string => {
-    const settings = config.repositories[key];
-    if (settings?.provider !== 'codecommit') throw new Error(`repository ${key} is not a CodeCommit one`);
-    return settings.name;
-  };
   const applyDeps = (config: Config): ApplyDeps => ({
     config,
     hostFor: (key) =>

@@ -18,7 +18,7 @@ import {
 import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parsers/codecommit-reference.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';
 import type { Outcome } from '#test/function-process/index.ts';
-import { inProcessGitLab } from './in-process-mirror.ts';
+import { codeCommitName, inProcessGitLab } from './in-process-mirror.ts';
 import type { Stack } from './stack.ts';
 
 // The branch-flow and build-report services in this process, wired to the stack's emulators
@@ -58,11 +58,6 @@ export function inProcessFlow(stack: Stack, configParameter: string, identity: F
   const alerts = createSnsAlertSink({ topicArn: stack.alertTopicArn, client: sns });
   const gitlab = inProcessGitLab(stack);
 
-  const codeCommitName = (config: Config, key: string): string => {
-    const settings = config.repositories[key];
-    if (settings?.provider !== 'codecommit') throw new Error(`repository ${key} is not a CodeCommit one`);
-    return settings.name;
-  };
   const depsFor = (config: Config): FlowDeps => ({
     config,
     hostFor: (key) =>
