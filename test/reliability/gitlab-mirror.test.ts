@@ -5,6 +5,7 @@ import { ecrPushEvent } from '#test/events.ts';
 import { actionsOf, commitActions, resultOf } from './support/deliver.ts';
 import { sampleEvent } from './support/example.ts';
 import {
+  expectCommitThenSync,
   expectCommittedThenMirrored,
   expectNoCommitNorSync,
   heads,
@@ -58,19 +59,7 @@ describe('a bump on a GitLab primary', () => {
     const { outcomes } = await log.invoke('ImageBumpFunction', config, [push]);
     const [outcome] = outcomes;
     const result = resultOf<{ actions: (MirrorAction | { type: string })[] }>(outcome);
-
-    const [commit] = commitActions(actionsOf(outcome));
-    expect(commit).toMatchObject({
-      repository: pair.gitlabKey,
-      branch: 'main',
-      parentCommitId: before.gitlab,
-    });
-    expect(result.actions.at(-1)).toStrictEqual({
-      type: 'sync',
-      gitlab: pair.gitlabKey,
-      codecommit: pair.codecommitKey,
-      mirrorId: pair.mirrorId,
-    });
+    const commit = expectCommitThenSync(result.actions, pair, before);
     // One commit on GitLab, changing the four release files and nothing else, then the sync.
     const after = await expectCommittedThenMirrored(stack, pair, before, commit);
 

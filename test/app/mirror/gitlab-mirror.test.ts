@@ -14,6 +14,7 @@ import { sampleEvent } from '../../reliability/support/example.ts';
 import { commitsSince, fileAt, git } from '../../reliability/support/git.ts';
 import {
   commitAgedOnGitLab,
+  expectCommitThenSync,
   expectCommittedThenMirrored,
   expectNoCommitNorSync,
   gitlabGet,
@@ -97,18 +98,7 @@ describe('a bump on a GitLab primary', () => {
     const push = ecrPushEvent({ 'image-tag': '1.4.2' }, 'gitlab-push-1.4.2');
     const result = await mirror.bump(push);
 
-    const [commit] = commitsOf(result.actions);
-    expect(commit).toMatchObject({
-      repository: pair.gitlabKey,
-      branch: 'main',
-      parentCommitId: before.gitlab,
-    });
-    expect(result.actions.at(-1)).toStrictEqual({
-      type: 'sync',
-      gitlab: pair.gitlabKey,
-      codecommit: pair.codecommitKey,
-      mirrorId: pair.mirrorId,
-    });
+    const commit = expectCommitThenSync(result.actions, pair, before);
     const after = await expectCommittedThenMirrored(stack, pair, before, commit);
 
     // A redelivered push changes nothing on GitLab and starts no mirror.

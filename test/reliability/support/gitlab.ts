@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { expect } from 'vitest';
+import type { CommitAction } from '#app/image-bump/result.ts';
 import { invokeBundleWithOutput, type Outcome } from '#test/function-process/index.ts';
 import type { GitLabCallRecord } from '../../emulators/gitlab/server.ts';
 import { exampleManifests, releaseTags, releaseTargets } from './example.ts';
@@ -183,6 +184,26 @@ export async function expectCommittedThenMirrored(
     '1.4.2',
   ]);
   return after;
+}
+
+/**
+ * A bump's actions on a GitLab primary: its commit on the pair's GitLab main, made on `before`,
+ * and the push mirror's start last. Answers the commit.
+ */
+export function expectCommitThenSync(
+  actions: readonly { type: string }[],
+  pair: MirrorPairFixture,
+  before: { gitlab: string },
+): { commitId: string } | undefined {
+  const [commit] = actions.filter((action): action is CommitAction => action.type === 'commit');
+  expect(commit).toMatchObject({ repository: pair.gitlabKey, branch: 'main', parentCommitId: before.gitlab });
+  expect(actions.at(-1)).toStrictEqual({
+    type: 'sync',
+    gitlab: pair.gitlabKey,
+    codecommit: pair.codecommitKey,
+    mirrorId: pair.mirrorId,
+  });
+  return commit;
 }
 
 /** The project's GitLab calls since the last reset hold neither a commit nor a mirror start. */
