@@ -1,28 +1,60 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-/** Tests of pure code (no servers, no processes, no shared state): one module graph per worker. */
+/** Tests of pure code (no servers, no processes, no shared state). */
 const PURE = ['test/domain/**/*.test.ts', 'test/config/**/*.test.ts', 'test/parsers/**/*.test.ts'];
-/** Pure, but they replace a module with `vi.mock`, which needs a module graph of their own. */
-const MOCKS_MODULES = ['test/domain/editors/manifest-limits.test.ts', 'test/config/load-file.test.ts'];
+/**
+ * Files that change what other files would see in the same module graph: they replace a module
+ * (`vi.mock`), stub the environment (`vi.stubEnv`) or spy on a shared object. Each runs in a
+ * fresh worker of its own; every other file shares one module graph per worker, which spares a
+ * process start and a fresh import of the SDK per file.
+ */
+export const CHANGES_SHARED_STATE = [
+  'test/domain/editors/manifest-limits.test.ts',
+  'test/config/load-file.test.ts',
+  'test/adapters/local/git-host-batching.test.ts',
+  'test/adapters/aws/assumed-role.test.ts',
+  'test/adapters/aws/cross-account.test.ts',
+  'test/adapters/aws/ecr-registry.test.ts',
+  'test/adapters/aws/powertools-metrics.test.ts',
+  'test/adapters/aws/sns-alert-sink.test.ts',
+  'test/adapters/aws/ssm-config-loader.test.ts',
+  'test/adapters/aws/ssm-parameter-store.test.ts',
+  'test/runtime/define-handler.test.ts',
+  'test/runtime/notify-outcome.test.ts',
+  'test/app/mirror/gitlab-mirror.test.ts',
+  // Starts its own moto and seeds it through the product's shared SSM client.
+  'test/aws/emulators.test.ts',
+];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // vitest's default is one worker fewer than the cores: one on a 2-core machine. The integration
-    // files spend most of their time waiting on git, moto and the emulators, so at least two run
-    // side by side.
+    // files spend much of their time waiting on git, moto, the emulators and Lambda-timed retries,
+    // so one more file runs than there are cores.
     maxWorkers: Math.max(2, availableParallelism()),
     projects: [
-      { extends: true, test: { name: 'pure', include: PURE, exclude: MOCKS_MODULES, isolate: false } },
-      { extends: true, test: { name: 'pure-mocking', include: MOCKS_MODULES } },
+      {
+        extends: true,
+        test: { name: 'pure', include: PURE, exclude: CHANGES_SHARED_STATE, isolate: false },
+      },
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: PURE,
+          exclude: [...PURE, ...CHANGES_SHARED_STATE],
+          isolate: false,
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'isolated',
+          include: CHANGES_SHARED_STATE,
           globalSetup: ['test/support/global-setup.ts'],
         },
       },

@@ -10,7 +10,14 @@ import {
   isPlainCommit,
   writeCommitObject,
 } from '../emulators/codecommit/commit-objects.ts';
-import { GitCommandError, git, gitOnObjects, gitText, runGit } from '../emulators/codecommit/git.ts';
+import {
+  GitCommandError,
+  git,
+  gitOnObjects,
+  gitText,
+  initBare,
+  runGit,
+} from '../emulators/codecommit/git.ts';
 import { compareAndSwapBranchRef, writeHeadRef } from '../emulators/codecommit/ref-writes.ts';
 import { readBranchRef, readHeadRef } from '../emulators/codecommit/refs.ts';
 import {
@@ -519,6 +526,31 @@ describe('writeHeadRef', () => {
     await setDefaultBranch(ours, 'dev');
     expect(await gitText(ours, ['symbolic-ref', 'HEAD'])).toBe('refs/heads/dev');
     expect(existsSync(join(ours, 'HEAD.lock'))).toBe(false);
+    await git(ours, ['fsck', '--strict']);
+  });
+});
+
+/** Every file under `root` with its content, by path relative to `root`. */
+async function filesUnder(root: string): Promise<Record<string, string>> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files: Record<string, string> = {};
+  for (const entry of entries.filter((candidate) => candidate.isFile())) {
+    const path = join(entry.parentPath, entry.name);
+    files[relative(root, path)] = await readFile(path, 'utf8');
+  }
+  return files;
+}
+
+describe('initBare', () => {
+  it('writes the files git init --bare writes, and refuses to write over a repository', async () => {
+    const ours = join(scratch, 'init-ours', 'group', 'project.git');
+    const theirs = join(scratch, 'init-theirs.git');
+    await initBare(ours);
+    await runGit(['init', '--bare', '--quiet', theirs]);
+
+    expect(await filesUnder(ours)).toStrictEqual(await filesUnder(theirs));
+    expect(await gitText(ours, ['rev-parse', '--is-bare-repository'])).toBe('true');
+    await expect(initBare(ours)).rejects.toThrow();
     await git(ours, ['fsck', '--strict']);
   });
 });

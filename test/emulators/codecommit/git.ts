@@ -1,5 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { devNull } from 'node:os';
+import { rmSync } from 'node:fs';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { devNull, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OBJECT_ID } from './objects.ts';
 
 /** A git invocation that exited non-zero; `stderr` is kept for diagnosis. */
@@ -63,6 +66,32 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
     });
     child.stdin?.end(options.input ?? '');
   });
+}
+
+/** A bare repository git initialised once per process, copied for every new repository. */
+let skeleton: Promise<string> | undefined;
+
+function bareSkeleton(): Promise<string> {
+  skeleton ??= (async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flowkeeper-git-skeleton-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    const gitDir = join(root, 'skeleton.git');
+    await runGit(['init', '--bare', '--quiet', gitDir]);
+    return gitDir;
+  })();
+  skeleton.catch(() => {
+    skeleton = undefined;
+  });
+  return skeleton;
+}
+
+/**
+ * `git init --bare --quiet <gitDir>`, as a copy of what git wrote for an earlier call: the same
+ * files byte for byte (HEAD, config, hooks, info), without a process per repository. A file that
+ * already exists under `gitDir` is an error, never overwritten.
+ */
+export async function initBare(gitDir: string): Promise<void> {
+  await cp(await bareSkeleton(), gitDir, { recursive: true, errorOnExist: true, force: false });
 }
 
 /** Settled answers of commands about objects, per repository and arguments. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from './errors.ts';
-import { GitCommandError, git, gitText, runGit } from './git.ts';
+import { GitCommandError, git, gitText, initBare } from './git.ts';
 import { readLooseHeader } from './objects.ts';
 import { compareAndSwapBranchRef, writeHeadRef } from './ref-writes.ts';
 import { readBranchRef, readHeadRef } from './refs.ts';
@@ -50,7 +50,7 @@ export class RepositoryStore {
     }
     const record = newRecord(name, this.gitDir(name), description);
     this.#byName.set(name, record);
-    await runGit(['init', '--bare', '--quiet', record.gitDir]);
+    await initBare(record.gitDir);
     return record;
   }
 

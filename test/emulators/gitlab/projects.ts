@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runGit } from '../codecommit/git.ts';
+import { initBare } from '../codecommit/git.ts';
 import { now } from './entities.ts';
 import type { HookRecord } from './hooks.ts';
 import type { MergeRequestRecord } from './merge-requests.ts';
@@ -61,7 +61,7 @@ export class ProjectStore {
     if (this.find(path) !== undefined) throw new Error(`project ${path} already exists`);
     const gitDir = this.gitDir(path);
     const existed = existsSync(gitDir);
-    if (!existed) await runGit(['init', '--bare', '--quiet', gitDir]);
+    if (!existed) await initBare(gitDir);
     const record: ProjectRecord = {
       id: this.#nextId++,
       path,

@@ -1,0 +1,54 @@
+/**
+ * Most test files share one module graph per worker (vitest.config.ts), so a file that changes
+ * what the next file in that worker would see must run in a worker of its own. This finds the
+ * ways a file can do that and fails when such a file is missing from CHANGES_SHARED_STATE.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CHANGES_SHARED_STATE } from '../../vitest.config.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Module replacement, environment stubs, spies on shared objects, and writes to process.env. */
+const CHANGES_STATE = [
+  /\bvi\.(mock|doMock|stubEnv|stubGlobal|spyOn|resetModules|useFakeTimers)\(/,
+  /\bprocess\.env(\.[A-Za-z_]\w*|\[[^\]]+\])\s*=[^=]/,
+  /\bdelete process\.env\b/,
+  /\bprocess\.env\s*=[^=]/,
+];
+
+/** Files that write process.env only to restore it around one test, leaving it as they found it. */
+const RESTORES_WHAT_IT_CHANGES = [
+  'test/codecommit/emulator-git-files.test.ts',
+  'test/adapters/aws/ecr-registry-origin.test.ts',
+  'test/adapters/codecommit/git-host.test.ts',
+];
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [relative(ROOT, path)] : [];
+  });
+}
+
+describe('the test projects', () => {
+  it('run every file that changes shared state in a worker of its own', () => {
+    const changing = testFiles(join(ROOT, 'test')).filter((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return CHANGES_STATE.some((pattern) => pattern.test(text));
+    });
+    expect(changing.length).toBeGreaterThan(5);
+    const unlisted = changing.filter(
+      (file) => !CHANGES_SHARED_STATE.includes(file) && !RESTORES_WHAT_IT_CHANGES.includes(file),
+    );
+    expect(unlisted, 'add these to CHANGES_SHARED_STATE in vitest.config.ts').toStrictEqual([]);
+  });
+
+  it('name only files that exist', () => {
+    const files = new Set(testFiles(join(ROOT, 'test')));
+    expect(CHANGES_SHARED_STATE.filter((file) => !files.has(file))).toStrictEqual([]);
+  });
+});
