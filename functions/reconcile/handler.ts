@@ -1,4 +1,6 @@
 import { scheduledReconcile } from '#app/reconcile/scheduled-run.ts';
+import { eventUnion } from '#parsers/event-union.ts';
+import { SCHEDULED_EVENT, fromEnvelope as scheduledEvent } from '#parsers/scheduled-event.ts';
 import { createImageContainer } from '#runtime/container.ts';
 import { defineHandler } from '#runtime/define-handler.ts';
 import { reportingAlerts } from '#runtime/handle-event.ts';
@@ -12,21 +14,24 @@ import { notifyContext, notifyReconcileOutcome } from '#runtime/notify-outcome.t
 export const handler = defineHandler(
   'ReconcileFunction',
   createImageContainer,
-  async (envelope, container) => {
-    const result = await scheduledReconcile(envelope.id, {
-      ...(await container.imageBump()),
-      account: envelope.account,
-      region: envelope.region,
-      alerts: reportingAlerts(container),
-      source: container.name,
-      mirror: () => container.mirror(),
-      logger: container.logger,
-    });
-    await notifyReconcileOutcome(
-      notifyContext(container, () => container.imageBump()),
-      envelope.id,
-      result.images,
-    );
-    return result;
+  eventUnion({ [SCHEDULED_EVENT]: scheduledEvent }),
+  {
+    [SCHEDULED_EVENT]: async ({ detail: tick }, container) => {
+      const result = await scheduledReconcile(tick.id, {
+        ...(await container.imageBump()),
+        account: tick.account,
+        region: tick.region,
+        alerts: reportingAlerts(container),
+        source: container.name,
+        mirror: () => container.mirror(),
+        logger: container.logger,
+      });
+      await notifyReconcileOutcome(
+        notifyContext(container, () => container.imageBump()),
+        tick.id,
+        result.images,
+      );
+      return result;
+    },
   },
 );

@@ -1,17 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { type Envelope, parseEnvelope, unhandledKind } from '#parsers/envelope.ts';
+import { parseEnvelope } from '#parsers/envelope.ts';
+import type { DetailParsers, EventOf, EventUnion } from '#parsers/event-union.ts';
 import { errorPolicy } from './error-policy.ts';
 import type { EventContext } from './handle-event.ts';
 
-/** What one kind of event comes to, given its envelope and the function's container. */
-export type Route<C> = (envelope: Envelope, container: C) => Promise<object>;
-
 /**
- * Routes by `detail-type`; any other detail-type is rejected naming the ones handled. A single
- * route takes every detail-type (its parser checks the kind).
+ * What each kind of a function's events comes to: one route per member of the union, keyed by its
+ * `kind`, so a kind the parser reads but no route takes does not compile.
  */
-export type Routes<C> = Readonly<Record<string, Route<C>>> | Route<C>;
+export type Routes<P extends DetailParsers, C> = {
+  readonly [K in keyof P & string]: (
+    event: Extract<EventOf<P>, { kind: K }>,
+    container: C,
+  ) => Promise<object>;
+};
 
 /** Events that are not one EventBridge event: a batch answered as a whole (SQS). */
 export interface BatchRoute<C> {
@@ -30,15 +33,16 @@ export interface HandlerOptions<C> {
 }
 
 /**
- * A Lambda handler: parse the envelope, take its id as the log's correlation id, run the route of
- * its detail-type with the function's container, log the result, and apply the error policy
- * (error-policy.ts). `container` is created once per Lambda container, at import; it loads its
- * adapters on first use.
+ * A Lambda handler: parse the envelope, take its id as the log's correlation id, read it into the
+ * function's union of events (`events`, event-union.ts), run the route of its kind with the
+ * function's container, log the result, and apply the error policy (error-policy.ts). `container`
+ * is created once per Lambda container, at import; it loads its adapters on first use.
  */
-export function defineHandler<C extends EventContext>(
+export function defineHandler<P extends DetailParsers, C extends EventContext>(
   name: string,
   container: (name: string) => C,
-  routes: Routes<C>,
+  events: EventUnion<P>,
+  routes: Routes<P, C>,
   { batch, outcome }: HandlerOptions<C> = {},
 ) {
   const context = container(name);
@@ -48,7 +52,9 @@ export function defineHandler<C extends EventContext>(
     if (batch?.accepts(event)) return batch.handle(event, context);
     const envelope = parseEnvelope(event);
     logger.setCorrelationId(envelope.id);
-    const result = await routeOf(routes, envelope)(envelope, context);
+    const parsed = events(envelope);
+    const route = routes[parsed.kind] as (event: EventOf<P>, container: C) => Promise<object>;
+    const result = await route(parsed, context);
     logger.info('event handled', { result });
     return result;
   }
@@ -69,10 +75,3 @@ export function defineHandler<C extends EventContext>(
 }
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
-
-function routeOf<C>(routes: Routes<C>, envelope: Envelope): Route<C> {
-  if (typeof routes === 'function') return routes;
-  const route = Object.hasOwn(routes, envelope.detailType) ? routes[envelope.detailType] : undefined;
-  if (route !== undefined) return route;
-  throw unhandledKind(envelope, Object.keys(routes));
-}

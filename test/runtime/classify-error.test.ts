@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AlertSink } from '#app/ports/alert-sink.ts';
+import type { Envelope } from '#parsers/envelope.ts';
+import { eventUnion } from '#parsers/event-union.ts';
 import { classifyError } from '#runtime/classify-error.ts';
 import { defineHandler } from '#runtime/define-handler.ts';
 
@@ -41,8 +43,11 @@ describe('AWS access errors', () => {
     const handler = defineHandler(
       'ImageBumpFunction',
       () => context,
-      async () => {
-        throw awsError('AccessDeniedException', message);
+      eventUnion({ 'Scheduled Event': (envelope: Envelope) => envelope }),
+      {
+        'Scheduled Event': async () => {
+          throw awsError('AccessDeniedException', message);
+        },
       },
     );
     const event = {

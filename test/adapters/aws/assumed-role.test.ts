@@ -13,7 +13,12 @@ import {
 import { bumpImage } from '#app/image-bump/bump-image.ts';
 import type { Alert } from '#app/ports/alert-sink.ts';
 import { isPermanentError } from '#domain/errors.ts';
-import { fromEnvelope as imageAction, parseEcrImageAction } from '#parsers/ecr-image-action.ts';
+import {
+  ECR_IMAGE_ACTION,
+  fromEnvelope as imageAction,
+  parseEcrImageAction,
+} from '#parsers/ecr-image-action.ts';
+import { eventUnion } from '#parsers/event-union.ts';
 import { createImageContainer } from '#runtime/container.ts';
 import { defineHandler } from '#runtime/define-handler.ts';
 import { ecrPushEvent } from '#test/events.ts';
@@ -194,7 +199,10 @@ images:
     const handler = defineHandler(
       'image-bump',
       () => context,
-      async (envelope) => bumpImage(imageAction(envelope), await container.imageBump()),
+      eventUnion({ [ECR_IMAGE_ACTION]: imageAction }),
+      {
+        [ECR_IMAGE_ACTION]: async ({ detail }) => bumpImage(detail, await container.imageBump()),
+      },
     );
     const result = await handler(raw, {} as Context);
     stsSend.mockRestore();

@@ -21,6 +21,7 @@ import type { Config, RepositoryConfig } from '#config/types.ts';
 import { REPOSITORY_STATE_CHANGE, fromEnvelope as referenceEvent } from '#parsers/codecommit-reference.ts';
 import { parseEnvelope } from '#parsers/envelope.ts';
 import { fromEnvelope as imageEvent } from '#parsers/image-event.ts';
+import { SCHEDULED_EVENT } from '#parsers/scheduled-event.ts';
 import type { Stack } from './stack.ts';
 
 // The image-bump and mirror services in this process, wired to the stack's emulators through the
@@ -28,9 +29,6 @@ import type { Stack } from './stack.ts';
 // Manager in moto), CodeCommit to its emulator, alerts to the stack's SNS topic, metrics as EMF
 // lines on this process's stdout. What ImageBumpFunction and MirrorSyncFunction do per event,
 // without a bundle and a child process each time.
-
-/** The detail-type of the EventBridge schedule that runs the drift check. */
-const SCHEDULED_EVENT = 'Scheduled Event';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
