@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CHANGES_SHARED_STATE } from '../../vitest.config.ts';
+import { CHANGES_SHARED_STATE } from '#test/shared-state-files.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,7 +44,9 @@ describe('the test projects', () => {
     const unlisted = changing.filter(
       (file) => !CHANGES_SHARED_STATE.includes(file) && !RESTORES_WHAT_IT_CHANGES.includes(file),
     );
-    expect(unlisted, 'add these to CHANGES_SHARED_STATE in vitest.config.ts').toStrictEqual([]);
+    expect(unlisted, 'add these to CHANGES_SHARED_STATE in test/support/shared-state-files.ts').toStrictEqual(
+      [],
+    );
   });
 
   it('name only files that exist', () => {
