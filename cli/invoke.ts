@@ -17,6 +17,10 @@ export interface InvokeRequest {
   configFile?: string;
   dryRun?: boolean;
   verbose?: boolean;
+  /** Where a notice about the replay goes (stderr in the CLI). */
+  warn?: (text: string) => void;
+  /** Load the handler anew, as a cold container reading this call's environment (loadHandler). */
+  cold?: boolean;
 }
 
 /** What the function returned, with the event it was given. */
@@ -38,7 +42,7 @@ export async function invokeFunction(request: InvokeRequest): Promise<Invocation
   } else {
     configureEnvironment(request);
   }
-  const handler = await loadHandler(request.logicalId);
+  const handler = await loadHandler(request.logicalId, { cold: request.cold === true });
   if (request.logicalId !== WEBHOOK_FUNCTION) event = await readEvent(request.eventFile);
   const result = await handler(event, lambdaContext(request.logicalId));
   return { event, result };
@@ -98,15 +102,24 @@ function configureWebhookEnvironment(request: InvokeRequest, event: unknown): vo
   const token = Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-gitlab-token')?.[1];
   if (typeof token !== 'string' || token === '') return;
   process.env.FLOWKEEPER_WEBHOOK_TOKEN = token;
-  process.stderr.write(
+  (request.warn ?? ((text: string) => process.stderr.write(text)))(
     'flowkeeper: no webhook token configured (FLOWKEEPER_WEBHOOK_TOKEN_PARAMETER, FLOWKEEPER_WEBHOOK_TOKEN_SECRET or FLOWKEEPER_WEBHOOK_TOKEN): accepting the X-Gitlab-Token the event carries\n',
   );
 }
 
 const handlers = new Map<string, LambdaHandler>();
+/** Counts cold loads: each imports the handler's module under a URL of its own. */
+let coldLoads = 0;
 
-export async function loadHandler(logicalId: string): Promise<LambdaHandler> {
-  const cached = handlers.get(logicalId);
+/**
+ * The handler of `logicalId`, loaded once per process; with `cold`, loaded anew, so its container
+ * is created from the environment as it is now (a module's container is made when it loads).
+ */
+export async function loadHandler(
+  logicalId: string,
+  { cold = false }: { cold?: boolean } = {},
+): Promise<LambdaHandler> {
+  const cached = cold ? undefined : handlers.get(logicalId);
   if (cached) return cached;
   const functions = listFunctions(await loadTemplate());
   const fn = functions.find((f) => f.logicalId === logicalId);
@@ -121,12 +134,13 @@ export async function loadHandler(logicalId: string): Promise<LambdaHandler> {
     throw new UsageError((error as Error).message);
   }
   const exportName = handlerExport(fn.handler);
-  const module: Record<string, unknown> = await import(pathToFileURL(fromRoot(fn.codeUri, entry)).href);
+  const url = pathToFileURL(fromRoot(fn.codeUri, entry)).href;
+  const module: Record<string, unknown> = await import(cold ? `${url}?cold=${++coldLoads}` : url);
   const handler = module[exportName];
   if (typeof handler !== 'function') {
     throw new UsageError(`${entry} does not export a function named ${exportName}`);
   }
-  handlers.set(logicalId, handler as LambdaHandler);
+  if (!cold) handlers.set(logicalId, handler as LambdaHandler);
   return handler as LambdaHandler;
 }
 

@@ -72,7 +72,8 @@ const RULES: Record<Layer, Rule> = {
   // Template reader, event-pattern matcher, build, docs generator: used by the CLI, bench and tests.
   tooling: { imports: [...SHARED, 'tooling'] },
   bench: { imports: [...SHARED, 'cli', 'tooling', 'test/support', 'bench'] },
-  'test/support': { imports: [...SHARED, 'tooling', 'test/support', 'test/emulators'] },
+  // Harness of the suites; it runs the CLI's commands in process (cli/run.ts).
+  'test/support': { imports: [...SHARED, 'cli', 'tooling', 'test/support', 'test/emulators'] },
   // Stand-ins for AWS and GitLab: independent of the code they stand in for.
   'test/emulators': { imports: ['test/emulators'] },
   test: { imports: [...SHARED, 'functions', 'cli', 'tooling', 'test/support', 'test/emulators', 'test'] },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '#test/cli.ts';
+import { runCliProcess as runCli } from '#test/cli.ts';
 import { fromRoot } from '../../cli/paths.ts';
 
 const run = promisify(execFile);

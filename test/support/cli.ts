@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli as runCliWith } from '../../cli/run.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/flowkeeper.mjs', import.meta.url));
 
@@ -9,11 +10,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the operator CLI in a fresh Node process (the pinned Node running the tests). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** No configuration source unless a test names one. */
+const NO_CONFIGURATION = { FLOWKEEPER_CONFIG_FILE: '', FLOWKEEPER_CONFIG_PARAMETER: '' };
+
+/**
+ * Run the operator CLI as a user does: `bin/flowkeeper.mjs` in a fresh Node process (the pinned
+ * Node running the tests), with its exit code and streams.
+ */
+export function runCliProcess(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, FLOWKEEPER_CONFIG_FILE: '', FLOWKEEPER_CONFIG_PARAMETER: '', ...env },
+      env: { ...process.env, ...NO_CONFIGURATION, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -28,3 +35,39 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/**
+ * Run the CLI in this process: the same commands the entry runs (cli/run.ts), with `env` in place
+ * for the run and the environment restored after it, and each `invoke` on a cold handler, so a run
+ * sees only its own configuration as a process of its own would. Runs in one process take turns.
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const previous = turn;
+  let done = (): void => undefined;
+  turn = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await previous;
+  const saved = { ...process.env };
+  Object.assign(process.env, NO_CONFIGURATION, env);
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await runCliWith(args, {
+      out: (text) => {
+        stdout += text;
+      },
+      err: (text) => {
+        stderr += text;
+      },
+      coldHandlers: true,
+    });
+    return { code, stdout, stderr };
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+    done();
+  }
+}
+
+let turn: Promise<void> = Promise.resolve();

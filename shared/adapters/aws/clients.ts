@@ -4,7 +4,9 @@ import { traceClient } from './tracing.ts';
 /**
  * Where an AWS client sends its calls and as whom. Clients are shared for the container's life, one
  * per service and place: region, the identity that signs (`credentials` of an assumed role, none
- * for the function's own role) and the retry setting.
+ * for the function's own role) and the retry setting, and the environment's endpoint and region
+ * settings at the time (constant in Lambda; a process that runs several configurations, such as
+ * the CLI's tests, gets a client per endpoint).
  */
 export interface ClientPlace {
   /** The SDK's chain (AWS_REGION, profile) decides when absent. */
@@ -35,7 +37,7 @@ export function clientFor<C>(Service: ClientClass<C>, place: ClientPlace = {}): 
     byPlace = new Map();
     clients.set(Service, byPlace);
   }
-  const key = `${place.region ?? ''}|${place.credentials?.cacheKey ?? ''}|${place.maxAttempts ?? ''}`;
+  const key = `${place.region ?? ''}|${place.credentials?.cacheKey ?? ''}|${place.maxAttempts ?? ''}|${environmentPlace()}`;
   let client = byPlace.get(key) as Promise<C> | undefined;
   if (client === undefined) {
     const created = createClient(Service, place);
@@ -44,6 +46,15 @@ export function clientFor<C>(Service: ClientClass<C>, place: ClientPlace = {}): 
     client = created;
   }
   return client;
+}
+
+/** The environment settings the SDK reads for where a client sends its calls. */
+function environmentPlace(): string {
+  const settings: string[] = [];
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_REGION') settings.push(`${name}=${value}`);
+  }
+  return settings.sort().join(',');
 }
 
 async function createClient<C>(Service: ClientClass<C>, place: ClientPlace): Promise<C> {
