@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailedResult } from '#runtime/handle-event.ts';
 import { ecrPushEvent } from '#test/events.ts';
-import type { Outcome } from '#test/function-process/index.ts';
+import { invokeBundle, type Outcome } from '#test/function-process/index.ts';
 import type { CallRecord } from '../emulators/codecommit/server.ts';
 import { invokeSpread } from './support/deliver.ts';
 import { exampleManifests, sampleEvent } from './support/example.ts';
@@ -449,17 +449,16 @@ async function configRuns(): Promise<Run[]> {
     if (c.text !== undefined) await stack.putParameterText(parameters[i] ?? '', c.text);
   }
   stack.codecommit.calls.length = 0;
-  const outcomes: Outcome[] = [];
-  // Three containers at a time: each case needs its own (the configuration is read once per container).
-  for (let start = 0; start < configCases.length; start += 3) {
-    const group = parameters.slice(start, start + 3);
-    const results = await Promise.all(
-      group.map((parameter) =>
-        invokeSpread(stack.bundles.ImageBumpFunction!, [event], { env: stack.envFor(parameter) }),
-      ),
-    );
-    outcomes.push(...results.flat());
-  }
+  // Each case needs a container of its own (the configuration is read once per container): one
+  // process runs them in turn, each on a cold container with its own configuration parameter.
+  const outcomes = await invokeBundle(
+    stack.bundles.ImageBumpFunction!,
+    parameters.map(() => event),
+    {
+      env: stack.envFor(parameters[0] ?? ''),
+      coldEnvs: parameters.map((parameter) => stack.envFor(parameter)),
+    },
+  );
   const calls = [...stack.codecommit.calls];
   return outcomes.map((outcome) => ({ outcome, calls }));
 }

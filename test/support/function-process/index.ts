@@ -79,6 +79,11 @@ export interface InvokeOptions {
   env: Record<string, string>;
   /** Invocations in flight at once inside the process (a Lambda container has one; bursts use several processes). */
   concurrency?: number;
+  /**
+   * One cold container per event, in turn, each with its own environment on top of `env`: what
+   * one process per event would do (a container reads its configuration once), in one process.
+   */
+  coldEnvs?: Record<string, string>[];
 }
 
 /** Invoke the bundle on `events` in one fresh Node process; resolves with one outcome per event. */
@@ -107,6 +112,7 @@ export async function invokeBundleWithOutput(
         exportName: bundle.exportName,
         events,
         concurrency: options.concurrency ?? 1,
+        ...(options.coldEnvs ? { coldEnvs: options.coldEnvs } : {}),
       }),
     );
     const { stderr, stdout } = await run(process.execPath, [CHILD, request, results], {
