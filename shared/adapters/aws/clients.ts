@@ -4,8 +4,8 @@ import { traceClient } from './tracing.ts';
 /**
  * Where an AWS client sends its calls and as whom. Clients are shared for the container's life, one
  * per service and place: region, the identity that signs (`credentials` of an assumed role, none
- * for the function's own role) and the retry setting, and the environment's endpoint and region
- * settings at the time (constant in Lambda; a process that runs several configurations, such as
+ * for the function's own role) and the retry setting, and the environment's endpoint, region and
+ * identity settings at the time (constant in Lambda; a process that runs several configurations, such as
  * the CLI's tests, gets a client per endpoint).
  */
 export interface ClientPlace {
@@ -48,11 +48,14 @@ export function clientFor<C>(Service: ClientClass<C>, place: ClientPlace = {}): 
   return client;
 }
 
-/** The environment settings the SDK reads for where a client sends its calls. */
+/** Identity settings of the environment: the key id names who signs (never the secret). */
+const IDENTITY_SETTINGS = new Set(['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE']);
+
+/** The environment settings the SDK reads for where a client sends its calls, and as whom. */
 function environmentPlace(): string {
   const settings: string[] = [];
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_REGION') settings.push(`${name}=${value}`);
+    if (name.startsWith('AWS_ENDPOINT_URL') || IDENTITY_SETTINGS.has(name)) settings.push(`${name}=${value}`);
   }
   return settings.sort().join(',');
 }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '#test/codecommit-events.ts';
 import { seedEcrImage } from '#test/ecr-seed.ts';
 import { ecrPushEvent } from '#test/events.ts';
-import { invokeBundle, type Outcome } from '#test/function-process/index.ts';
+import { invokeInProcess } from '#test/function-process/in-process.ts';
+import type { Outcome } from '#test/function-process/index.ts';
 import {
   clientAs,
   commentsOn,
@@ -16,18 +17,18 @@ import {
   openPullRequest,
   pullRequestFields,
   pushFiles,
-} from './support/pull-requests.ts';
-import { type Stack, startStack } from './support/stack.ts';
+} from '../../reliability/support/pull-requests.ts';
+import { type Stack, startStack } from '../../reliability/support/stack.ts';
 
-// PreviewFunction as Lambda runs it (the bundle, in fresh processes) against the CodeCommit
-// emulator (manifests and application repositories) and moto's ECR.
+// PreviewFunction's handler in process, a cold container per call (function-process/in-process.ts),
+// against the CodeCommit emulator (manifests and application repositories) and moto's ECR.
 
 let stack: Stack;
 let developer: CodeCommitClient;
 let count = 0;
 
 beforeAll(async () => {
-  stack = await startStack(['PreviewFunction']);
+  stack = await startStack([]);
   developer = clientAs(stack, IDENTITIES.developer);
 }, 180_000);
 afterAll(async () => {
@@ -87,7 +88,7 @@ async function previewSetup(maxOpen = 5) {
   });
   const env = stack.envFor(configParameter, { AWS_ACCESS_KEY_ID: IDENTITIES.flowkeeper });
   const invoke = (events: unknown[], concurrency = 1) =>
-    invokeBundle(stack.bundles.PreviewFunction as never, events, { env, concurrency });
+    invokeInProcess('PreviewFunction', events, { env, concurrency });
   const previewFolders = async (): Promise<string[]> => {
     try {
       const { subFolders } = await developer.send(
@@ -114,7 +115,7 @@ async function previewSetup(maxOpen = 5) {
   return { manifests, app, invoke, previewFolders, read, openPr };
 }
 
-describe('previews with the bundled function', () => {
+describe('previews through the function handler', () => {
   it('opens, updates and closes a preview, one commit each, with one comment per step however often events arrive', async () => {
     const repo = await previewSetup();
     const { id, event } = await repo.openPr('feature/login');

@@ -1,0 +1,72 @@
+import { loadHandler } from '../../../cli/invoke.ts';
+import type { InvokeOptions, Outcome } from './index.ts';
+
+/**
+ * Invoke a template function's handler on `events` in this process, as `invokeBundle` does in a
+ * fresh one: a cold container made from `options.env` (on top of this process's environment, with
+ * logs silenced and metrics off), `concurrency` invocations in flight. The environment is restored
+ * afterwards, and calls in one process take turns, since a container reads it when it is made.
+ * For suites that test a function through its ports; the bundles themselves are tested by the
+ * reliability suites.
+ */
+export async function invokeInProcess(
+  logicalId: string,
+  events: unknown[],
+  options: InvokeOptions,
+): Promise<Outcome[]> {
+  const previous = turn;
+  let done = (): void => undefined;
+  turn = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await previous;
+  const saved = { ...process.env };
+  Object.assign(
+    process.env,
+    { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+    options.env,
+  );
+  try {
+    const handler = await loadHandler(logicalId, { cold: true });
+    const outcomes = new Array<Outcome>(events.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < events.length) {
+        const i = next++;
+        const started = performance.now();
+        try {
+          const result = await handler(events[i], lambdaContext(logicalId, i));
+          outcomes[i] = { ok: true, result, ms: performance.now() - started };
+        } catch (error) {
+          const { name, message } = error instanceof Error ? error : new Error(String(error));
+          outcomes[i] = { ok: false, error: { name, message }, ms: performance.now() - started };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+    return outcomes;
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+    done();
+  }
+}
+
+let turn: Promise<void> = Promise.resolve();
+
+function lambdaContext(functionName: string, i: number) {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: `request-${i}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'in-process',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
