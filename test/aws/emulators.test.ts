@@ -95,8 +95,10 @@ describe('startEmulators', () => {
     });
   });
 
-  it('seeds the example repository, its configuration, a pull request against the flow and the validation project', async () => {
-    await withEmulators({ seed: true }, async ({ env, seeded, repositoriesDir, gitlab }) => {
+  it('seeds the example repository, its configuration, a pull request against the flow and the validation project, and on stop frees the ports it picked and removes the repositories', async () => {
+    const emulators = await startEmulators({ seed: true });
+    try {
+      const { env, seeded, repositoriesDir, gitlab } = emulators;
       const clients = clientsFrom(env);
       const { repositoryMetadata } = await clients.codecommit.send(
         new GetRepositoryCommand({ repositoryName: 'app-manifests' }),
@@ -167,6 +169,13 @@ describe('startEmulators', () => {
       expect(config.flow.manifests?.promotion).toStrictEqual(['dev', 'stg', 'main']);
       const stored = await clients.ssm.send(new GetParameterCommand({ Name: '/flowkeeper/config' }));
       expect(stored.Parameter?.Value).toContain('# Releases: semantic versions');
+    } finally {
+      await emulators.stop();
+    }
+    const ports = [portOf(emulators.moto.endpoint), portOf(emulators.codecommit.endpoint)];
+    for (const port of ports) expect(await portIsFree(port)).toBe(true);
+    await expect(readFile(`${emulators.repositoriesDir}/app-manifests.git/HEAD`)).rejects.toMatchObject({
+      code: 'ENOENT',
     });
   });
 
@@ -210,16 +219,6 @@ describe('startEmulators', () => {
       await emulators.stop();
     }
     expect(await portIsFree(gitlabPort)).toBe(true);
-  });
-
-  it('frees the ports it picked itself and removes the temporary repositories', async () => {
-    const emulators = await startEmulators({ seed: true });
-    const ports = [portOf(emulators.moto.endpoint), portOf(emulators.codecommit.endpoint)];
-    await emulators.stop();
-    for (const port of ports) expect(await portIsFree(port)).toBe(true);
-    await expect(readFile(`${emulators.repositoriesDir}/app-manifests.git/HEAD`)).rejects.toMatchObject({
-      code: 'ENOENT',
-    });
   });
 
   it('fails to start, leaving nothing running, when a port is taken', async () => {
