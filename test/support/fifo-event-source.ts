@@ -104,6 +104,10 @@ export async function createFifoEventSource(options: FifoEventSourceOptions): Pr
       const deadline = Date.now() + (drainOptions.timeoutMs ?? 120_000);
       const report: DrainReport = { invocations: [], deadLettered: [], redelivered: 0 };
       const deliveries = new Map<string, number>();
+      // Messages handed back to the queue and not received since. The queue's own counts can miss
+      // one at the instant its visibility timeout ends (neither visible nor in flight yet), so an
+      // empty answer does not end the drain while one of these is still to come back.
+      const awaitingRedelivery = new Set<string>();
       while (Date.now() < deadline) {
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
@@ -115,6 +119,7 @@ export async function createFifoEventSource(options: FifoEventSourceOptions): Pr
         );
         const live: Message[] = [];
         for (const message of Messages) {
+          awaitingRedelivery.delete(message.MessageId ?? '');
           const count = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
           if (count > maxReceiveCount) {
             report.deadLettered.push(JSON.parse(message.Body ?? 'null'));
@@ -122,7 +127,7 @@ export async function createFifoEventSource(options: FifoEventSourceOptions): Pr
           } else live.push(message);
         }
         if (live.length === 0) {
-          if ((await inQueue()) === 0)
+          if (awaitingRedelivery.size === 0 && (await inQueue()) === 0)
             return { ...report, redelivered: [...deliveries.values()].filter((n) => n > 1).length };
           await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
@@ -149,6 +154,7 @@ export async function createFifoEventSource(options: FifoEventSourceOptions): Pr
               VisibilityTimeout: retrySeconds,
             }),
           );
+          awaitingRedelivery.add(message.MessageId ?? '');
         }
       }
       throw new Error('the queue did not drain in time');
