@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCli as runCliWith } from '../../cli/run.ts';
+import { withEnvironment } from './environment.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/flowkeeper.mjs', import.meta.url));
 
@@ -42,18 +43,10 @@ export function runCliProcess(args: string[], env: Record<string, string> = {}):
  * sees only its own configuration as a process of its own would. Runs in one process take turns.
  */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const previous = turn;
-  let done = (): void => undefined;
-  turn = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  await previous;
-  const saved = { ...process.env };
-  Object.assign(process.env, NO_CONFIGURATION, env);
   let stdout = '';
   let stderr = '';
-  try {
-    const code = await runCliWith(args, {
+  const code = await withEnvironment({ ...NO_CONFIGURATION, ...env }, () =>
+    runCliWith(args, {
       out: (text) => {
         stdout += text;
       },
@@ -61,13 +54,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
         stderr += text;
       },
       coldHandlers: true,
-    });
-    return { code, stdout, stderr };
-  } finally {
-    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-    Object.assign(process.env, saved);
-    done();
-  }
+    }),
+  );
+  return { code, stdout, stderr };
 }
-
-let turn: Promise<void> = Promise.resolve();

@@ -1,4 +1,5 @@
 import { loadHandler } from '../../../cli/invoke.ts';
+import { withEnvironment } from '../environment.ts';
 import type { InvokeOptions, Outcome } from './index.ts';
 
 /**
@@ -14,19 +15,8 @@ export async function invokeInProcess(
   events: unknown[],
   options: InvokeOptions,
 ): Promise<Outcome[]> {
-  const previous = turn;
-  let done = (): void => undefined;
-  turn = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  await previous;
-  const saved = { ...process.env };
-  Object.assign(
-    process.env,
-    { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-    options.env,
-  );
-  try {
+  const env = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', ...options.env };
+  return withEnvironment(env, async () => {
     const handler = await loadHandler(logicalId, { cold: true });
     const outcomes = new Array<Outcome>(events.length);
     let next = 0;
@@ -45,14 +35,8 @@ export async function invokeInProcess(
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
     return outcomes;
-  } finally {
-    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-    Object.assign(process.env, saved);
-    done();
-  }
+  });
 }
-
-let turn: Promise<void> = Promise.resolve();
 
 function lambdaContext(functionName: string, i: number) {
   return {
