@@ -160,7 +160,8 @@ async function readEvent(file: string): Promise<unknown> {
   }
 }
 
-function lambdaContext(functionName: string): Context {
+/** The context Lambda hands a handler, for a local invocation of `functionName`. */
+export function lambdaContext(functionName: string): Context {
   const requestId = randomUUID();
   return {
     callbackWaitsForEmptyEventLoop: false,

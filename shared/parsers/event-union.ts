@@ -12,11 +12,7 @@ export type EventOf<P extends DetailParsers> = {
 }[keyof P & string];
 
 /** A parser of a function's events: the union of `parsers`, by detail-type. */
-export type EventUnion<P extends DetailParsers> = {
-  (envelope: Envelope): EventOf<P>;
-  /** The detail-types it reads, for the error that names them. */
-  readonly kinds: readonly (keyof P & string)[];
-};
+export type EventUnion<P extends DetailParsers> = (envelope: Envelope) => EventOf<P>;
 
 /**
  * The parser of a function's events: the envelope's detail-type picks the parser, and the result
@@ -24,11 +20,10 @@ export type EventUnion<P extends DetailParsers> = {
  * naming those that are.
  */
 export function eventUnion<P extends DetailParsers>(parsers: P): EventUnion<P> {
-  const kinds = Object.keys(parsers) as (keyof P & string)[];
-  const parse = (envelope: Envelope): EventOf<P> => {
+  const kinds = Object.keys(parsers);
+  return (envelope) => {
     const parser = Object.hasOwn(parsers, envelope.detailType) ? parsers[envelope.detailType] : undefined;
     if (parser === undefined) throw unhandledKind(envelope, kinds);
     return { kind: envelope.detailType, detail: parser(envelope), envelope } as EventOf<P>;
   };
-  return Object.assign(parse, { kinds });
 }

@@ -1,4 +1,4 @@
-import { loadHandler } from '../../../cli/invoke.ts';
+import { lambdaContext, loadHandler } from '../../../cli/invoke.ts';
 import { withEnvironment } from '../environment.ts';
 import type { InvokeOptions, Outcome } from './index.ts';
 
@@ -25,7 +25,7 @@ export async function invokeInProcess(
         const i = next++;
         const started = performance.now();
         try {
-          const result = await handler(events[i], lambdaContext(logicalId, i));
+          const result = await handler(events[i], lambdaContext(logicalId));
           outcomes[i] = { ok: true, result, ms: performance.now() - started };
         } catch (error) {
           const { name, message } = error instanceof Error ? error : new Error(String(error));
@@ -36,21 +36,4 @@ export async function invokeInProcess(
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
     return outcomes;
   });
-}
-
-function lambdaContext(functionName: string, i: number) {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: `request-${i}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'in-process',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
