@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CollectionTag, parse, type ScalarTag } from 'yaml';
+import { SCHEDULED_EVENT } from '#parsers/scheduled-event.ts';
 
 /**
  * Reads the SAM template (CloudFormation short-form tags such as `!Ref` become their long JSON forms,
@@ -176,7 +177,7 @@ function eventRules(template: SamTemplate, logicalId: string): EventRule[] {
   for (const [name, event] of Object.entries(events)) {
     // A scheduled rule has no pattern; the events it sends are EventBridge's own Scheduled Events.
     if (isObject(event) && event.Type === 'Schedule') {
-      rules.push({ name, pattern: { source: ['aws.events'], 'detail-type': ['Scheduled Event'] } });
+      rules.push({ name, pattern: { source: ['aws.events'], 'detail-type': [SCHEDULED_EVENT] } });
       continue;
     }
     if (!isObject(event) || (event.Type !== 'EventBridgeRule' && event.Type !== 'CloudWatchEvent')) continue;
