@@ -1,11 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert, AlertSink } from '#app/ports/alert-sink.ts';
 import { ConfigError, EventError, TransientError } from '#domain/errors.ts';
 import type { Envelope } from '#parsers/envelope.ts';
 import { eventUnion } from '#parsers/event-union.ts';
 import { defineHandler } from '#runtime/define-handler.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const context = { functionName: 'DemoFunction', awsRequestId: 'request-1' } as Context;
 

@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { git } from '#adapters/local/git-cli.ts';
+import { type TreeEntry, writeBlob, writeCommit, writeTree } from '../emulators/codecommit/trees.ts';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Test',
@@ -28,12 +30,30 @@ export async function createTestRepo(
 ): Promise<TestRepo> {
   const path = await mkdtemp(join(tmpdir(), 'flowkeeper-test-repo-'));
   const run = (...args: string[]) => git(args, { cwd: path, env: IDENTITY });
-  await run('init', '--quiet', '--initial-branch=main');
-  await writeFiles(path, files);
-  await run('add', '--all');
-  await run('commit', '--quiet', '-m', 'initial');
-  for (const branch of branches) await run('branch', branch);
-  await run('checkout', '--quiet', '--detach');
+  // What `init`, `add --all`, `commit`, `branch` and `checkout --detach` leave, written directly
+  // (objects and refs in git's own formats) and checked out by one `read-tree`.
+  const gitDir = join(path, '.git');
+  await cp(await repositorySkeleton(), gitDir, { recursive: true });
+  const entries = new Map<string, TreeEntry>();
+  for (const [file, content] of Object.entries(files)) {
+    entries.set(file, {
+      mode: '100644',
+      type: 'blob',
+      objectId: await writeBlob(gitDir, Buffer.from(content)),
+    });
+  }
+  const treeId = await writeTree(gitDir, entries, path);
+  const commit = await writeCommit(gitDir, {
+    treeId,
+    message: 'initial\n',
+    author: { name: IDENTITY.GIT_AUTHOR_NAME, email: IDENTITY.GIT_AUTHOR_EMAIL },
+  });
+  for (const branch of ['main', ...branches]) {
+    await mkdir(dirname(join(gitDir, 'refs/heads', branch)), { recursive: true });
+    await writeFile(join(gitDir, 'refs/heads', branch), `${commit}\n`);
+  }
+  await writeFile(join(gitDir, 'HEAD'), `${commit}\n`);
+  await run('read-tree', '-u', '--reset', commit);
   return {
     path,
     git: run,
@@ -53,6 +73,19 @@ export async function createTestRepo(
       }
     },
   };
+}
+
+/** The `.git` of `git init --initial-branch=main`, made once per process and copied for each repository. */
+let skeleton: Promise<string> | undefined;
+
+function repositorySkeleton(): Promise<string> {
+  skeleton ??= (async () => {
+    const root = await mkdtemp(join(tmpdir(), 'flowkeeper-test-skeleton-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    await git(['init', '--quiet', '--initial-branch=main'], { cwd: root });
+    return join(root, '.git');
+  })();
+  return skeleton;
 }
 
 async function writeFiles(root: string, files: Record<string, string>): Promise<void> {

@@ -19,12 +19,34 @@ const CHANGES_STATE = [
   /\bprocess\.env\s*=[^=]/,
 ];
 
-/** Files that write process.env only to restore it around one test, leaving it as they found it. */
+/**
+ * Files that change shared state and undo it before they end: they write process.env only around
+ * one test, or stub the environment and unstub it (`vi.unstubAllEnvs`), or spy and restore
+ * (`mockRestore`, `vi.restoreAllMocks`). They share a worker; the test below holds each to the undo.
+ */
 const RESTORES_WHAT_IT_CHANGES = [
   'test/codecommit/emulator-git-files.test.ts',
   'test/adapters/aws/ecr-registry-origin.test.ts',
   'test/adapters/codecommit/git-host.test.ts',
+  'test/adapters/aws/assumed-role.test.ts',
+  'test/adapters/aws/cross-account.test.ts',
+  'test/adapters/aws/ecr-registry.test.ts',
+  'test/adapters/aws/sns-alert-sink.test.ts',
+  'test/adapters/aws/ssm-config-loader.test.ts',
+  'test/adapters/aws/ssm-parameter-store.test.ts',
+  'test/runtime/define-handler.test.ts',
+  'test/runtime/notify-outcome.test.ts',
+  'test/app/mirror/gitlab-mirror.test.ts',
 ];
+
+/** What a file must also say when it uses a change: the call that undoes it. */
+const UNDOES: Array<[RegExp, RegExp]> = [
+  [/\bvi\.stubEnv\(/, /\bvi\.unstubAllEnvs\(\)/],
+  [/\bvi\.spyOn\(/, /\.mockRestore\(\)|\bvi\.restoreAllMocks\(\)/],
+];
+
+/** Module replacement and the like cannot be undone within a shared module graph. */
+const NEVER_UNDONE = /\bvi\.(mock|doMock|stubGlobal|resetModules|useFakeTimers)\(/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -49,8 +71,20 @@ describe('the test projects', () => {
     );
   });
 
+  it('let a file share a worker only when it undoes each change it makes', () => {
+    const careless = RESTORES_WHAT_IT_CHANGES.filter((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return (
+        NEVER_UNDONE.test(text) || UNDOES.some(([change, undo]) => change.test(text) && !undo.test(text))
+      );
+    });
+    expect(careless).toStrictEqual([]);
+  });
+
   it('name only files that exist', () => {
     const files = new Set(testFiles(join(ROOT, 'test')));
-    expect(CHANGES_SHARED_STATE.filter((file) => !files.has(file))).toStrictEqual([]);
+    expect(
+      [...CHANGES_SHARED_STATE, ...RESTORES_WHAT_IT_CHANGES].filter((file) => !files.has(file)),
+    ).toStrictEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { readBranchRef } from '../../emulators/codecommit/refs.ts';
 
 const exec = promisify(execFile);
 
@@ -10,8 +11,12 @@ export async function git(gitDir: string, ...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-export const headOf = (gitDir: string, branch: string): Promise<string> =>
-  git(gitDir, 'rev-parse', `refs/heads/${branch}`);
+/** The commit a branch holds, read from the repository's ref files (git answers the rare other case). */
+export async function headOf(gitDir: string, branch: string): Promise<string> {
+  const ref = `refs/heads/${branch}`;
+  const read = await readBranchRef(gitDir, ref);
+  return typeof read === 'string' ? read : git(gitDir, 'rev-parse', ref);
+}
 
 export const fileAt = (gitDir: string, ref: string, path: string): Promise<string> =>
   git(gitDir, 'show', `${ref}:${path}`);
@@ -28,24 +33,41 @@ export interface CommitInfo {
   paths: string[];
 }
 
-/** Commits reachable from `branch` but not from `since`, oldest first. */
+const COMMIT_START = '\x1e';
+const NAMES_START = '\x1f';
+
+/**
+ * Commits reachable from `branch` but not from `since`, oldest first, read by one `git log`. Paths
+ * are what `diff-tree -r` lists against the first parent (no rename detection; none for a merge).
+ */
 export async function commitsSince(gitDir: string, since: string, branch: string): Promise<CommitInfo[]> {
-  const listing = await git(gitDir, 'rev-list', '--reverse', '--parents', `${since}..refs/heads/${branch}`);
-  if (listing === '') return [];
-  const commits: CommitInfo[] = [];
-  for (const line of listing.split('\n')) {
-    const [id = '', ...parents] = line.split(' ');
-    const [subject = '', ...rest] = (await git(gitDir, 'log', '-1', '--format=%B', id)).split('\n');
-    const paths = await git(gitDir, 'diff-tree', '--no-commit-id', '--name-only', '-r', id);
-    commits.push({
-      id,
-      parents,
-      subject,
-      body: rest.join('\n'),
-      paths: paths === '' ? [] : paths.split('\n').sort(),
+  const listing = await git(
+    gitDir,
+    'log',
+    '--reverse',
+    '--no-renames',
+    '--name-only',
+    `--format=${COMMIT_START}%H %P%n%B${NAMES_START}`,
+    `${since}..refs/heads/${branch}`,
+  );
+  return listing
+    .split(COMMIT_START)
+    .filter((record) => record !== '')
+    .map((record) => {
+      const [head = '', names = ''] = record.split(NAMES_START);
+      const newline = head.indexOf('\n');
+      const [id = '', ...parents] = head
+        .slice(0, newline)
+        .trim()
+        .split(' ')
+        .filter((part) => part !== '');
+      const [subject = '', ...rest] = head
+        .slice(newline + 1)
+        .trim()
+        .split('\n');
+      const paths = names.split('\n').filter((path) => path !== '');
+      return { id, parents, subject, body: rest.join('\n'), paths: paths.sort() };
     });
-  }
-  return commits;
 }
 
 /** The event id a Flowkeeper commit message names (`Event: <id>` line). */
