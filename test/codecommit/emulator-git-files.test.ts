@@ -19,7 +19,7 @@ import {
   runGit,
 } from '../emulators/codecommit/git.ts';
 import { compareAndSwapBranchRef, writeHeadRef } from '../emulators/codecommit/ref-writes.ts';
-import { readBranchRef, readHeadRef } from '../emulators/codecommit/refs.ts';
+import { branchRevision, listRefFiles, readBranchRef, readHeadRef } from '../emulators/codecommit/refs.ts';
 import {
   compareAndSwapBranch,
   setDefaultBranch,
@@ -95,6 +95,63 @@ describe('readBranchRef', () => {
       `refs/heads/${commit}^{tree}`,
     ]) {
       expect(await readBranchRef(gitDir, ref), ref).toBeNull();
+    }
+  });
+});
+
+describe('listRefFiles', () => {
+  it('lists loose and packed refs under a prefix as for-each-ref does, lock files left out', async () => {
+    const second = await gitText(gitDir, ['commit-tree', `${commit}^{tree}`, '-p', commit, '-m', 'two'], {
+      env: IDENTITY,
+    });
+    await git(gitDir, ['update-ref', 'refs/heads/packed/c', second]);
+    await git(gitDir, ['pack-refs', '--all']);
+    await git(gitDir, ['update-ref', 'refs/heads/packed/c', commit]);
+    await writeFile(join(gitDir, 'refs/heads/half.lock'), `${second}\n`);
+    await git(gitDir, ['update-ref', 'refs/tags/v1', second]);
+    try {
+      for (const prefix of ['refs/heads/', 'refs/tags/', 'refs/heads/packed/', 'refs/nothing/']) {
+        const listed = await gitText(gitDir, [
+          'for-each-ref',
+          '--sort=refname',
+          '--format=%(refname) %(objectname)',
+          prefix,
+        ]);
+        const read = (await listRefFiles(gitDir, prefix)) ?? [];
+        expect(read.map(({ ref, id }) => `${ref} ${id}`).join('\n'), prefix).toBe(listed);
+      }
+    } finally {
+      await rm(join(gitDir, 'refs/heads/half.lock'));
+      await git(gitDir, ['update-ref', '-d', 'refs/heads/packed/c']);
+      await git(gitDir, ['update-ref', '-d', 'refs/tags/v1']);
+    }
+  });
+
+  it('leaves a symbolic ref among them to git', async () => {
+    await git(gitDir, ['symbolic-ref', 'refs/heads/alias', 'refs/heads/main']);
+    try {
+      expect(await listRefFiles(gitDir, 'refs/heads/')).toBeNull();
+    } finally {
+      await rm(join(gitDir, 'refs/heads/alias'));
+    }
+  });
+});
+
+describe('branchRevision', () => {
+  it('answers what rev-parse answers for a branch name, and leaves shadowed or hex-like names to git', async () => {
+    expect(await branchRevision(gitDir, 'main')).toBe(await gitText(gitDir, ['rev-parse', 'main']));
+    expect(await branchRevision(gitDir, 'packed/b')).toBe(await gitText(gitDir, ['rev-parse', 'packed/b']));
+    expect(await branchRevision(gitDir, 'missing')).toBeNull();
+    expect(await branchRevision(gitDir, 'HEAD')).toBeNull();
+    expect(await branchRevision(gitDir, 'main~1')).toBeNull();
+    await git(gitDir, ['update-ref', 'refs/heads/cafe', commit]);
+    await git(gitDir, ['update-ref', 'refs/tags/feature/a', commit]);
+    try {
+      expect(await branchRevision(gitDir, 'cafe')).toBeNull();
+      expect(await branchRevision(gitDir, 'feature/a')).toBeNull();
+    } finally {
+      await git(gitDir, ['update-ref', '-d', 'refs/heads/cafe']);
+      await git(gitDir, ['update-ref', '-d', 'refs/tags/feature/a']);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OBJECT_ID } from './objects.ts';
 
@@ -77,4 +77,62 @@ export async function readHeadRef(gitDir: string): Promise<RefAnswer> {
   const match = /^ref: (refs\/\S+)\n?$/.exec(head);
   if (match?.[1] !== undefined) return match[1];
   return OBJECT_ID.test(head.trim()) ? undefined : null;
+}
+
+/**
+ * Every ref under `prefix` (`refs/heads/`) with the id it holds, sorted by name in byte order, as
+ * `git for-each-ref --sort=refname --format='%(refname) %(objectname)' <prefix>` lists them: loose
+ * ref files (lock files skipped) over the lines of `packed-refs`. Null when a ref file holds
+ * anything but an object id (a symbolic ref), which git answers instead.
+ */
+export async function listRefFiles(
+  gitDir: string,
+  prefix: string,
+): Promise<Array<{ ref: string; id: string }> | null> {
+  const ids = new Map<string, string>();
+  const packed = await readOptional(join(gitDir, 'packed-refs'));
+  for (const entry of packedRefs(packed ?? ''))
+    if (entry.ref.startsWith(prefix)) ids.set(entry.ref, entry.id);
+  const walk = async (folder: string): Promise<boolean> => {
+    let entries: Array<{ name: string; isDirectory(): boolean; isFile(): boolean }>;
+    try {
+      entries = await readdir(join(gitDir, folder), { withFileTypes: true });
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes(errorCode(error) ?? '')) return true;
+      throw error;
+    }
+    for (const entry of entries) {
+      const ref = `${folder}${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!(await walk(`${ref}/`))) return false;
+      } else if (entry.isFile() && !entry.name.endsWith('.lock')) {
+        const id = (await readOptional(join(gitDir, ref)))?.trim();
+        if (id === undefined) continue;
+        if (!OBJECT_ID.test(id)) return false;
+        ids.set(ref, id);
+      }
+    }
+    return true;
+  };
+  if (!(await walk(prefix))) return null;
+  for (const id of ids.values()) if (!OBJECT_ID.test(id)) return null;
+  return [...ids]
+    .map(([ref, id]) => ({ ref, id }))
+    .sort((a, b) => Buffer.compare(Buffer.from(a.ref), Buffer.from(b.ref)));
+}
+
+/**
+ * The id `revision` names when git would take it for the branch `refs/heads/<revision>`: a plain
+ * branch name that no ref of higher precedence shadows (`$GIT_DIR/<name>`, `refs/<name>`,
+ * `refs/tags/<name>`) and that cannot be read as an abbreviated object id. Null to ask git.
+ */
+export async function branchRevision(gitDir: string, revision: string): Promise<string | null> {
+  const ref = `refs/heads/${revision}`;
+  if (!isPlainBranchRef(ref) || /^[0-9a-fA-F]{4,40}$/.test(revision)) return null;
+  const shadows = [revision, `refs/${revision}`, `refs/tags/${revision}`];
+  for (const path of shadows) if ((await readOptional(join(gitDir, path))) !== undefined) return null;
+  const packed = packedRefs((await readOptional(join(gitDir, 'packed-refs'))) ?? '');
+  if (packed.some((entry) => shadows.includes(entry.ref))) return null;
+  const id = await readBranchRef(gitDir, ref);
+  return typeof id === 'string' ? id : null;
 }

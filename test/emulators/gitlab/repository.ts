@@ -1,6 +1,8 @@
 import { writeCommitObject } from '../codecommit/commit-objects.ts';
 import { GitCommandError, git, gitOnObjects, gitText, gitTextOnObjects } from '../codecommit/git.ts';
+import { readLooseHeader } from '../codecommit/objects.ts';
 import { compareAndSwapBranchRef } from '../codecommit/ref-writes.ts';
+import { branchRevision, listRefFiles } from '../codecommit/refs.ts';
 
 // A project's repository keeps its branches and default branch (HEAD) as a CodeCommit one does.
 export { branchHead, defaultBranch, setDefaultBranch } from '../codecommit/repositories.ts';
@@ -43,6 +45,8 @@ async function quietly<T>(run: () => Promise<T>): Promise<T | undefined> {
  */
 export async function resolveCommit(gitDir: string, revision: string): Promise<string | undefined> {
   if (revision === '' || revision.startsWith('-') || revision.includes('\0')) return undefined;
+  const branch = await branchRevision(gitDir, revision);
+  if (branch !== null && (await readLooseHeader(gitDir, branch))?.type === 'commit') return branch;
   const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`];
   const id = await quietly(() => gitTextOnObjects(gitDir, [revision], args));
   return id === '' ? undefined : id;
@@ -55,6 +59,8 @@ export async function listBranches(gitDir: string): Promise<Array<{ name: string
 
 /** Fully qualified refs under `prefix` with the commits they point at, sorted by name. */
 async function listRefs(gitDir: string, prefix: string): Promise<Array<{ name: string; head: string }>> {
+  const files = await listRefFiles(gitDir, prefix);
+  if (files !== null) return files.map(({ ref, id }) => ({ name: ref.slice(prefix.length), head: id }));
   const output = await gitText(gitDir, [
     'for-each-ref',
     '--sort=refname',
