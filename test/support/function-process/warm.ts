@@ -24,6 +24,9 @@ export function startWarmContainer(
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // Node as Lambda starts it: not the test runner's own flags (`--require`, `--conditions`), which
+    // fork() would pass on by default.
+    execArgv: [],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
