@@ -16,6 +16,7 @@ import {
   gitOnObjects,
   gitText,
   initBare,
+  initWorkTree,
   runGit,
 } from '../emulators/codecommit/git.ts';
 import { compareAndSwapBranchRef, writeHeadRef } from '../emulators/codecommit/ref-writes.ts';
@@ -609,5 +610,18 @@ describe('initBare', () => {
     expect(await gitText(ours, ['rev-parse', '--is-bare-repository'])).toBe('true');
     await expect(initBare(ours)).rejects.toThrow();
     await git(ours, ['fsck', '--strict']);
+  });
+});
+
+describe('initWorkTree', () => {
+  it('writes the .git that git init writes for a work tree, and refuses to write over one', async () => {
+    const ours = join(scratch, 'work-ours');
+    const theirs = join(scratch, 'work-theirs');
+    await initWorkTree(ours);
+    await runGit(['init', '--quiet', '--initial-branch=main', theirs]);
+
+    expect(await filesUnder(join(ours, '.git'))).toStrictEqual(await filesUnder(join(theirs, '.git')));
+    expect(await gitText(join(ours, '.git'), ['rev-parse', '--is-bare-repository'])).toBe('false');
+    await expect(initWorkTree(ours)).rejects.toThrow();
   });
 });

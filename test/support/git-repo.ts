@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { git } from '#adapters/local/git-cli.ts';
+import { initWorkTree } from '../emulators/codecommit/git.ts';
 import { type TreeEntry, writeBlob, writeCommit, writeTree } from '../emulators/codecommit/trees.ts';
 
 const IDENTITY = {
@@ -33,7 +33,7 @@ export async function createTestRepo(
   // What `init`, `add --all`, `commit`, `branch` and `checkout --detach` leave, written directly
   // (objects and refs in git's own formats) and checked out by one `read-tree`.
   const gitDir = join(path, '.git');
-  await cp(await repositorySkeleton(), gitDir, { recursive: true });
+  await initWorkTree(path);
   const entries = new Map<string, TreeEntry>();
   for (const [file, content] of Object.entries(files)) {
     entries.set(file, {
@@ -73,19 +73,6 @@ export async function createTestRepo(
       }
     },
   };
-}
-
-/** The `.git` of `git init --initial-branch=main`, made once per process and copied for each repository. */
-let skeleton: Promise<string> | undefined;
-
-function repositorySkeleton(): Promise<string> {
-  skeleton ??= (async () => {
-    const root = await mkdtemp(join(tmpdir(), 'flowkeeper-test-skeleton-'));
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-    await git(['init', '--quiet', '--initial-branch=main'], { cwd: root });
-    return join(root, '.git');
-  })();
-  return skeleton;
 }
 
 async function writeFiles(root: string, files: Record<string, string>): Promise<void> {

@@ -68,21 +68,27 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
   });
 }
 
-/** A bare repository git initialised once per process, copied for every new repository. */
-let skeleton: Promise<string> | undefined;
+type RepositoryKind = 'bare' | 'work-tree';
 
-function bareSkeleton(): Promise<string> {
-  skeleton ??= (async () => {
+/** The git directory `git init` wrote once per process for each kind, copied for every new repository. */
+const skeletons = new Map<RepositoryKind, Promise<string>>();
+
+function skeleton(kind: RepositoryKind): Promise<string> {
+  const known = skeletons.get(kind);
+  if (known) return known;
+  const made = (async () => {
     const root = await mkdtemp(join(tmpdir(), 'flowkeeper-git-skeleton-'));
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-    const gitDir = join(root, 'skeleton.git');
-    await runGit(['init', '--bare', '--quiet', gitDir]);
-    return gitDir;
+    if (kind === 'bare') {
+      await runGit(['init', '--bare', '--quiet', join(root, 'skeleton.git')]);
+      return join(root, 'skeleton.git');
+    }
+    await runGit(['init', '--quiet', '--initial-branch=main', root]);
+    return join(root, '.git');
   })();
-  skeleton.catch(() => {
-    skeleton = undefined;
-  });
-  return skeleton;
+  skeletons.set(kind, made);
+  made.catch(() => skeletons.delete(kind));
+  return made;
 }
 
 /**
@@ -91,7 +97,16 @@ function bareSkeleton(): Promise<string> {
  * already exists under `gitDir` is an error, never overwritten.
  */
 export async function initBare(gitDir: string): Promise<void> {
-  await cp(await bareSkeleton(), gitDir, { recursive: true, errorOnExist: true, force: false });
+  await cp(await skeleton('bare'), gitDir, { recursive: true, errorOnExist: true, force: false });
+}
+
+/** `git init --quiet --initial-branch=main <path>` for a work tree, copied the same way into `<path>/.git`. */
+export async function initWorkTree(path: string): Promise<void> {
+  await cp(await skeleton('work-tree'), join(path, '.git'), {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+  });
 }
 
 /** Settled answers of commands about objects, per repository and arguments. */

@@ -93,28 +93,24 @@ export async function listRefFiles(
   const packed = await readOptional(join(gitDir, 'packed-refs'));
   for (const entry of packedRefs(packed ?? ''))
     if (entry.ref.startsWith(prefix)) ids.set(entry.ref, entry.id);
-  const walk = async (folder: string): Promise<boolean> => {
+  const walk = async (folder: string): Promise<void> => {
     let entries: Array<{ name: string; isDirectory(): boolean; isFile(): boolean }>;
     try {
       entries = await readdir(join(gitDir, folder), { withFileTypes: true });
     } catch (error) {
-      if (['ENOENT', 'ENOTDIR'].includes(errorCode(error) ?? '')) return true;
+      if (['ENOENT', 'ENOTDIR'].includes(errorCode(error) ?? '')) return;
       throw error;
     }
     for (const entry of entries) {
       const ref = `${folder}${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!(await walk(`${ref}/`))) return false;
-      } else if (entry.isFile() && !entry.name.endsWith('.lock')) {
+      if (entry.isDirectory()) await walk(`${ref}/`);
+      else if (entry.isFile() && !entry.name.endsWith('.lock')) {
         const id = (await readOptional(join(gitDir, ref)))?.trim();
-        if (id === undefined) continue;
-        if (!OBJECT_ID.test(id)) return false;
-        ids.set(ref, id);
+        if (id !== undefined) ids.set(ref, id);
       }
     }
-    return true;
   };
-  if (!(await walk(prefix))) return null;
+  await walk(prefix);
   for (const id of ids.values()) if (!OBJECT_ID.test(id)) return null;
   return [...ids]
     .map(([ref, id]) => ({ ref, id }))

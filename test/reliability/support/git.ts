@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { readBranchRef } from '../../emulators/codecommit/refs.ts';
+import { branchHead } from '../../emulators/codecommit/repositories.ts';
 
 const exec = promisify(execFile);
 
@@ -11,11 +11,11 @@ export async function git(gitDir: string, ...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-/** The commit a branch holds, read from the repository's ref files (git answers the rare other case). */
+/** The commit a branch holds (read from the ref files, as the emulators read it). */
 export async function headOf(gitDir: string, branch: string): Promise<string> {
-  const ref = `refs/heads/${branch}`;
-  const read = await readBranchRef(gitDir, ref);
-  return typeof read === 'string' ? read : git(gitDir, 'rev-parse', ref);
+  const head = await branchHead(gitDir, branch);
+  if (head === undefined) throw new Error(`no branch ${branch} in ${gitDir}`);
+  return head;
 }
 
 export const fileAt = (gitDir: string, ref: string, path: string): Promise<string> =>
