@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReconcileResult } from '#app/reconcile/reconcile.ts';
-import { seedEcrImage } from '#test/ecr-seed.ts';
+import { nextSecond, seedEcrImage } from '#test/ecr-seed.ts';
 import { invokeSpread, resultOf } from './support/deliver.ts';
 import { exampleManifests, releaseTags, releaseTargets, sampleEvent } from './support/example.ts';
 import { commitsSince, fileAt, headOf, yamlAt } from './support/git.ts';
@@ -16,9 +15,6 @@ beforeAll(async () => {
   stack = await startStack(['ReconcileFunction']);
 });
 afterAll(() => stack?.stop());
-
-/** moto keeps push times in whole seconds: wait until the clock is in the next one. */
-const nextSecond = () => sleep(1000 - (Date.now() % 1000) + 50);
 
 interface DevKustomization {
   images: { name: string; newName: string; newTag: string }[];

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateRepositoryCommand, type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 
 export interface SeedOptions {
@@ -61,3 +62,10 @@ export async function seedEcrImage(
   if (digest === undefined) throw new Error(`PutImage into ${repository} answered without a digest`);
   return digest;
 }
+
+/**
+ * moto keeps push times in whole seconds, where ECR keeps fractions: two images seeded within one
+ * second tie under `push-time` ordering. Waiting until the clock is in the next second orders the
+ * image seeded after the wait after every image seeded before it.
+ */
+export const nextSecond = (): Promise<void> => sleep(1000 - (Date.now() % 1000) + 50);

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '#test/codecommit-events.ts';
-import { seedEcrImage } from '#test/ecr-seed.ts';
+import { nextSecond, seedEcrImage } from '#test/ecr-seed.ts';
 import { ecrPushEvent } from '#test/events.ts';
 import { invokeInProcess } from '#test/function-process/in-process.ts';
 import type { Outcome } from '#test/function-process/index.ts';
@@ -129,6 +129,8 @@ describe('previews through the function handler', () => {
     await repo.invoke([event, event], 2);
     expect(await repo.previewFolders()).toEqual([slug]);
 
+    // Pushed later than aaaaaaa by ECR's clock, as a rebuild of the pull request would be.
+    await nextSecond();
     await seedEcrImage(stack.ecr, 'preview-app', `pr-${id}-bbbbbbb`);
     const push = ecrPushEvent({ 'repository-name': 'preview-app', 'image-tag': `pr-${id}-bbbbbbb` });
     const [updated] = await repo.invoke([push]);
