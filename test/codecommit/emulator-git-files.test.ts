@@ -292,31 +292,35 @@ describe('writeCommitObject', () => {
   });
 
   it('dates a commit as git does in the local time zone', async () => {
-    const zone = process.env.TZ;
     const tree = await gitText(theirs, ['mktree'], { input: '' });
-    try {
-      for (const tz of ['UTC', 'America/St_Johns', 'Asia/Kolkata', 'Pacific/Chatham', 'Europe/Paris']) {
-        for (const when of [FIXED, new Date(1_690_000_000_000)]) {
-          process.env.TZ = tz;
-          const seconds = Math.floor(when.getTime() / 1000);
-          const id = await gitText(theirs, ['commit-tree', tree, '-m', 'x'], {
-            env: {
-              TZ: tz,
-              GIT_AUTHOR_NAME: 'a',
-              GIT_AUTHOR_EMAIL: 'a',
-              GIT_COMMITTER_NAME: 'a',
-              GIT_COMMITTER_EMAIL: 'a',
-              GIT_AUTHOR_DATE: `@${seconds}`,
-              GIT_COMMITTER_DATE: `@${seconds}`,
-            },
-          });
-          const author = (await gitText(theirs, ['cat-file', 'commit', id])).split('\n')[1];
-          expect(author, tz).toBe(`author a <a> ${gitDate(when)}`);
-        }
+    /** `gitDate` under `tz`, the zone set and put back with no await between, so nothing else sees it. */
+    const ourDate = (tz: string, when: Date): string => {
+      const zone = process.env.TZ;
+      process.env.TZ = tz;
+      try {
+        return gitDate(when);
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
       }
-    } finally {
-      if (zone === undefined) delete process.env.TZ;
-      else process.env.TZ = zone;
+    };
+    for (const tz of ['UTC', 'America/St_Johns', 'Asia/Kolkata', 'Pacific/Chatham', 'Europe/Paris']) {
+      for (const when of [FIXED, new Date(1_690_000_000_000)]) {
+        const seconds = Math.floor(when.getTime() / 1000);
+        const id = await gitText(theirs, ['commit-tree', tree, '-m', 'x'], {
+          env: {
+            TZ: tz,
+            GIT_AUTHOR_NAME: 'a',
+            GIT_AUTHOR_EMAIL: 'a',
+            GIT_COMMITTER_NAME: 'a',
+            GIT_COMMITTER_EMAIL: 'a',
+            GIT_AUTHOR_DATE: `@${seconds}`,
+            GIT_COMMITTER_DATE: `@${seconds}`,
+          },
+        });
+        const author = (await gitText(theirs, ['cat-file', 'commit', id])).split('\n')[1];
+        expect(author, tz).toBe(`author a <a> ${ourDate(tz, when)}`);
+      }
     }
   });
 

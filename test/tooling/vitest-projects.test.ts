@@ -45,8 +45,12 @@ const UNDOES: Array<[RegExp, RegExp]> = [
   [/\bvi\.spyOn\(/, /\.mockRestore\(\)|\bvi\.restoreAllMocks\(\)/],
 ];
 
-/** Module replacement and the like cannot be undone within a shared module graph. */
-const NEVER_UNDONE = /\bvi\.(mock|doMock|stubGlobal|resetModules|useFakeTimers)\(/;
+/**
+ * Module replacement and the like cannot be undone within a shared module graph. Nor can putting a
+ * plain object in place of process.env: Node's own object is gone, and with it what a write to it
+ * does besides storing the value (a new TZ resets the clock's time zone).
+ */
+const NEVER_UNDONE = /\bvi\.(mock|doMock|stubGlobal|resetModules|useFakeTimers)\(|\bprocess\.env\s*=[^=]/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

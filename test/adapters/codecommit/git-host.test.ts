@@ -1,5 +1,5 @@
 import { CreateCommitCommand } from '@aws-sdk/client-codecommit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCodeCommitGitHost } from '#adapters/codecommit/git-host.ts';
 import { type CommitRequest, GitHostError } from '#app/ports/git-host.ts';
 import { rejectionOf } from '../../emulators/codecommit/assertions.ts';
@@ -256,19 +256,16 @@ describe('CodeCommit git host', () => {
 });
 
 describe('CodeCommit git host with the default client', () => {
-  const saved = { ...process.env };
   afterEach(() => {
-    process.env = { ...saved };
+    vi.unstubAllEnvs();
   });
 
   it('finds the endpoint and credentials through the SDK chain, and takes maxAttempts', async () => {
     const { repositoryName, head } = await seeded();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_CODECOMMIT: emulator.endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-    });
+    vi.stubEnv('AWS_ENDPOINT_URL_CODECOMMIT', emulator.endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
     const host = createCodeCommitGitHost({ repositoryName });
     expect((await host.readFile('main', 'apps/other.yaml')).commitId).toBe(head);
 
