@@ -65,7 +65,10 @@ export async function seedEcrImage(
 
 /**
  * moto keeps push times in whole seconds, where ECR keeps fractions: two images seeded within one
- * second tie under `push-time` ordering. Waiting until the clock is in the next second orders the
- * image seeded after the wait after every image seeded before it.
+ * second tie under `push-time` ordering. Waits until the clock is past the second of `after` (by
+ * default the current one), so an image seeded next is ordered after every image seeded before.
  */
-export const nextSecond = (): Promise<void> => sleep(1000 - (Date.now() % 1000) + 50);
+export async function nextSecond(after: Date = new Date()): Promise<void> {
+  const wait = Math.floor(after.getTime() / 1000) * 1000 + 1000 - Date.now();
+  if (wait > 0) await sleep(wait + 50);
+}

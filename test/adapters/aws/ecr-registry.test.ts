@@ -2,7 +2,7 @@ import { CreateRepositoryCommand, ECRClient, StartImageScanCommand } from '@aws-
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEcrRegistry, ecrRepositoryName } from '#adapters/aws/ecr-registry.ts';
 import { RegistryError } from '#app/ports/image-registry.ts';
-import { seedEcrImage } from '#test/ecr-seed.ts';
+import { nextSecond, seedEcrImage } from '#test/ecr-seed.ts';
 import { type EcrStandIn, startEcrStandIn } from '#test/ecr-stand-in.ts';
 import { type MotoServer, startMoto } from '#test/moto.ts';
 
@@ -45,12 +45,6 @@ function countingClient(): { client: ECRClient; describeImagesCalls: () => numbe
     { step: 'initialize', name: 'countDescribeImages' },
   );
   return { client: counting, describeImagesCalls: () => calls };
-}
-
-/** moto stamps pushes in whole seconds: wait until its clock has moved past `time`'s second. */
-async function nextSecondAfter(time: Date): Promise<void> {
-  const wait = Math.floor(time.getTime() / 1000) * 1000 + 1000 - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
 }
 
 /** Register the scan result moto answers for an image (its own API for DescribeImageScanFindings). */
@@ -162,14 +156,12 @@ describe('listImages', () => {
   });
 
   it('shows push order in pushedAt', async () => {
-    // moto records push times in whole seconds (real ECR keeps fractions), so two pushes within
-    // one second would tie: the second push waits for moto's clock to reach the next second.
     const repository = uniqueRepository();
     const registry = createEcrRegistry({ client });
     const first = await seedEcrImage(client, repository, '1.0.0');
     const firstPushedAt = (await registry.describeImage(repository, { digest: first }))?.pushedAt;
     if (firstPushedAt === undefined) throw new Error('the first image is missing');
-    await nextSecondAfter(firstPushedAt);
+    await nextSecond(firstPushedAt);
     const second = await seedEcrImage(client, repository, '1.0.1');
 
     const pushedAt = new Map(
