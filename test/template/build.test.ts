@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -189,10 +190,19 @@ describe('buildFunction', () => {
       expect(existsSync(`${file}.map`)).toBe(true);
     }
     // Loading runs every module's top-level code: a require() the bundle cannot satisfy fails here,
-    // in the handler or in any chunk it may load later.
-    const loaded = (await import(pathToFileURL(result.handlerFile).href)) as Record<string, unknown>;
-    expect(typeof loaded.handler).toBe('function');
-    for (const file of code) await import(pathToFileURL(file).href);
+    // in the handler or in any chunk it may load later. A fresh Node loads them, as a cold Lambda
+    // container does, with nothing of this process's modules to lean on.
+    const loader = [
+      `const handler = await import(${JSON.stringify(pathToFileURL(result.handlerFile).href)});`,
+      "if (typeof handler.handler !== 'function') throw new Error('the bundle exports no handler function');",
+      `for (const file of ${JSON.stringify(code.map((file) => pathToFileURL(file).href))}) await import(file);`,
+    ].join('\n');
+    const loaded = spawnSync(process.execPath, ['--input-type=module', '--eval', loader], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(loaded.stderr).toBe('');
+    expect(loaded.status).toBe(0);
   }, 120_000);
 
   /** The adapters each function's container names, each loaded as a chunk of its own on first use. */
