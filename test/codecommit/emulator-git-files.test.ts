@@ -291,6 +291,23 @@ describe('writeCommitObject', () => {
     expect(await git(ours, ['fsck', '--strict', '--no-dangling'])).toBeDefined();
   });
 
+  it('writes the commit git writes in a repository git init made for a work tree', async () => {
+    const ourDir = join(scratch, 'work-commit-ours');
+    const theirDir = join(scratch, 'work-commit-theirs');
+    let tree = '';
+    for (const dir of [ourDir, theirDir]) {
+      await runGit(['init', '--quiet', '--initial-branch=main', dir]);
+      const blob = await gitText(join(dir, '.git'), ['hash-object', '-w', '--stdin'], { input: 'content\n' });
+      tree = await gitText(join(dir, '.git'), ['mktree'], { input: `100644 blob ${blob}\tfile.txt\n` });
+    }
+    const commit = { tree, parents: [], message: 'work tree\n', author: identity, committer: identity };
+    expect(await isPlainCommit(join(ourDir, '.git'), commit)).toBe(true);
+    expect(await writeCommitObject(join(ourDir, '.git'), commit, FIXED)).toBe(
+      await gitCommitTree(join(theirDir, '.git'), commit, FIXED),
+    );
+    expect(await git(join(ourDir, '.git'), ['fsck', '--strict', '--no-dangling'])).toBeDefined();
+  });
+
   it('dates a commit as git does in the local time zone', async () => {
     const tree = await gitText(theirs, ['mktree'], { input: '' });
     /** `gitDate` under `tz`, the zone set and put back with no await between, so nothing else sees it. */

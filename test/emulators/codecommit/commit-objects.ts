@@ -1,6 +1,6 @@
 import { gitText } from './git.ts';
 import { OBJECT_ID, readLooseHeader, writeLooseObject } from './objects.ts';
-import { hasInitialConfig } from './repository-config.ts';
+import { hasInitialObjectConfig } from './repository-config.ts';
 
 /**
  * Commit objects written in-process: what `git commit-tree <tree> -p <parent>… -F -` writes, without
@@ -76,7 +76,7 @@ export async function isPlainCommit(gitDir: string, commit: CommitFields): Promi
   if (!isPlainIdentity(commit.author) || !isPlainIdentity(commit.committer)) return false;
   if (commit.message.includes('\0') || !isPlainText(commit.message)) return false;
   if (new Set(commit.parents).size !== commit.parents.length) return false;
-  if (!hasInitialConfig(gitDir)) return false;
+  if (!hasInitialObjectConfig(gitDir)) return false;
   if (!(await isLoose(gitDir, commit.tree, 'tree'))) return false;
   for (const parent of commit.parents) if (!(await isLoose(gitDir, parent, 'commit'))) return false;
   return true;
