@@ -206,12 +206,29 @@ describe('gitOnObjects', () => {
   });
 });
 
-/** Two repositories made alike by git: the emulator's writer works in one, git in the other. */
-async function twinRepositories(): Promise<{ ours: string; theirs: string }> {
-  const ours = join(scratch, `ours-${Math.random().toString(36).slice(2)}.git`);
-  const theirs = join(scratch, `theirs-${Math.random().toString(36).slice(2)}.git`);
-  for (const dir of [ours, theirs]) await runGit(['init', '--quiet', '--bare', dir]);
-  return { ours, theirs };
+/**
+ * Two repositories made alike by `git init`, bare or for a work tree; their git directories. The
+ * emulator's writer works in one, git in the other.
+ */
+async function twinRepositories(
+  kind: 'bare' | 'work-tree' = 'bare',
+): Promise<{ ours: string; theirs: string }> {
+  const made = async (side: string): Promise<string> => {
+    const dir = join(scratch, `${side}-${Math.random().toString(36).slice(2)}`);
+    if (kind === 'bare') {
+      await runGit(['init', '--quiet', '--bare', `${dir}.git`]);
+      return `${dir}.git`;
+    }
+    await runGit(['init', '--quiet', '--initial-branch=main', dir]);
+    return join(dir, '.git');
+  };
+  return { ours: await made('ours'), theirs: await made('theirs') };
+}
+
+/** Writes `file.txt` holding `content\n` and a tree of it alone, with git; the tree's id. */
+async function oneFileTree(gitDir: string): Promise<string> {
+  const blob = await gitText(gitDir, ['hash-object', '-w', '--stdin'], { input: 'content\n' });
+  return gitText(gitDir, ['mktree'], { input: `100644 blob ${blob}\tfile.txt\n` });
 }
 
 const FIXED = new Date(1_700_000_000_000);
@@ -253,8 +270,7 @@ describe('writeCommitObject', () => {
   beforeAll(async () => {
     ({ ours, theirs } = await twinRepositories());
     for (const dir of [ours, theirs]) {
-      const blob = await gitText(dir, ['hash-object', '-w', '--stdin'], { input: 'content\n' });
-      tree = await gitText(dir, ['mktree'], { input: `100644 blob ${blob}\tfile.txt\n` });
+      tree = await oneFileTree(dir);
       const base = { tree, parents: [], author: identity, committer: identity };
       parent = await gitCommitTree(dir, { ...base, message: 'root\n' }, FIXED);
       other = await gitCommitTree(dir, { ...base, message: 'other root\n' }, FIXED);
@@ -292,20 +308,20 @@ describe('writeCommitObject', () => {
   });
 
   it('writes the commit git writes in a repository git init made for a work tree', async () => {
-    const ourDir = join(scratch, 'work-commit-ours');
-    const theirDir = join(scratch, 'work-commit-theirs');
-    let tree = '';
-    for (const dir of [ourDir, theirDir]) {
-      await runGit(['init', '--quiet', '--initial-branch=main', dir]);
-      const blob = await gitText(join(dir, '.git'), ['hash-object', '-w', '--stdin'], { input: 'content\n' });
-      tree = await gitText(join(dir, '.git'), ['mktree'], { input: `100644 blob ${blob}\tfile.txt\n` });
-    }
-    const commit = { tree, parents: [], message: 'work tree\n', author: identity, committer: identity };
-    expect(await isPlainCommit(join(ourDir, '.git'), commit)).toBe(true);
-    expect(await writeCommitObject(join(ourDir, '.git'), commit, FIXED)).toBe(
-      await gitCommitTree(join(theirDir, '.git'), commit, FIXED),
+    const work = await twinRepositories('work-tree');
+    await oneFileTree(work.theirs);
+    const commit = {
+      tree: await oneFileTree(work.ours),
+      parents: [],
+      message: 'work tree\n',
+      author: identity,
+      committer: identity,
+    };
+    expect(await isPlainCommit(work.ours, commit)).toBe(true);
+    expect(await writeCommitObject(work.ours, commit, FIXED)).toBe(
+      await gitCommitTree(work.theirs, commit, FIXED),
     );
-    expect(await git(join(ourDir, '.git'), ['fsck', '--strict', '--no-dangling'])).toBeDefined();
+    expect(await git(work.ours, ['fsck', '--strict', '--no-dangling'])).toBeDefined();
   });
 
   it('dates a commit as git does in the local time zone', async () => {

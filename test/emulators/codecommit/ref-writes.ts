@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OBJECT_ID, readLooseHeader } from './objects.ts';
 import { errorCode, isPlainBranchRef, packedRefs } from './refs.ts';
-import { hasInitialConfig } from './repository-config.ts';
+import { hasInitialBareConfig } from './repository-config.ts';
 
 /**
  * Branch updates and HEAD written in-process, by git's own protocol for its files backend, so a
@@ -39,7 +39,7 @@ const REF_LOCK_TIMEOUT_MS = 5000;
 
 /** Whether git would write the repository's refs exactly as this module does. */
 const isPlainRepository = (gitDir: string): boolean =>
-  hasInitialConfig(gitDir) && !existsSync(join(gitDir, 'logs'));
+  hasInitialBareConfig(gitDir) && !existsSync(join(gitDir, 'logs'));
 
 /**
  * Creates `<path>.lock` exclusively, making its folder if missing: its descriptor, `busy` when

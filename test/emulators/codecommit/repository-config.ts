@@ -26,7 +26,7 @@ const configOf = (gitDir: string): string | undefined => {
 };
 
 /** Whether the repository's config is the one `git init --bare` wrote. */
-export function hasInitialConfig(gitDir: string): boolean {
+export function hasInitialBareConfig(gitDir: string): boolean {
   return configOf(gitDir) === INITIAL_CONFIG;
 }
 
